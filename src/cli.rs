@@ -1,0 +1,153 @@
+//! The command line: `import`, `export`, `serve`, and with no subcommand, import the seeds
+//! when they changed and serve. Options also come from `ENTENTE_*` variables.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use sha2::{Digest, Sha256};
+
+use crate::export::{self, Table};
+use crate::import;
+use crate::ingest;
+use crate::reference::Reference;
+use crate::store::{self, write};
+
+#[derive(Debug, Parser)]
+#[command(name = "entente", version, about = "Browse diplomacy timelines extracted from news articles")]
+pub struct Cli {
+    /// The SQLite database file.
+    #[arg(long, global = true, env = "ENTENTE_DB", default_value = "data/entente.db")]
+    pub db: PathBuf,
+    /// Folder holding gazetteer.yaml and topics.yaml (and, for the default command, the seed articles).
+    #[arg(long, global = true, env = "ENTENTE_SEEDS", default_value = "seeds")]
+    pub seeds: PathBuf,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import article files (.txt, .md) and folders of them.
+    Import {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Write the database as JSON, or one table as CSV, to standard output.
+    Export {
+        #[arg(long, value_enum)]
+        format: Format,
+        /// With --format csv: which table.
+        #[arg(long, value_enum, default_value = "events")]
+        table: Table,
+    },
+    /// Serve the pages.
+    Serve {
+        #[arg(long, env = "ENTENTE_ADDR", default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Csv,
+}
+
+/// Parses the arguments, runs the command and turns failures into a message and exit code 1.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "entente=info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("entente: cannot start the runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("entente: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Some(Command::Import { paths }) => {
+            let reference = Reference::load(&cli.seeds)?;
+            let pool = store::open_rw(&cli.db).await?;
+            let summary = import::import(&pool, &reference, &paths, &mut std::io::stderr()).await?;
+            pool.close().await;
+            println!("{summary}");
+            Ok(if summary.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+        }
+        Some(Command::Export { format, table }) => {
+            if !cli.db.exists() {
+                anyhow::bail!("database {}: no such file (run `entente import` first)", cli.db.display());
+            }
+            let pool = store::open_rw(&cli.db).await?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match format {
+                Format::Json => export::json(&pool, &mut out).await?,
+                Format::Csv => export::csv(&pool, table, &mut out).await?,
+            }
+            out.flush()?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Serve { addr }) => {
+            store::open_rw(&cli.db).await?.close().await;
+            crate::web::serve(&cli.db, addr).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            import_seeds_if_changed(&cli.db, &cli.seeds).await?;
+            let addr = std::env::var("ENTENTE_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_string());
+            let addr: SocketAddr = addr
+                .parse()
+                .with_context(|| format!("ENTENTE_ADDR: `{addr}` is not an address such as 127.0.0.1:8080"))?;
+            crate::web::serve(&cli.db, addr).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+const SEEDS_KEY: &str = "seeds_fingerprint";
+
+/// Imports the seed folder when the database has never seen this version of it.
+async fn import_seeds_if_changed(db: &Path, seeds: &Path) -> anyhow::Result<()> {
+    let reference = Reference::load(seeds)?;
+    let fingerprint = seeds_fingerprint(seeds, &reference)?;
+    let pool = store::open_rw(db).await?;
+    if write::meta(&pool, SEEDS_KEY).await?.as_deref() == Some(fingerprint.as_str()) {
+        tracing::info!("seeds unchanged since the last import");
+    } else {
+        let summary = import::import(&pool, &reference, &[seeds.to_path_buf()], &mut std::io::stderr()).await?;
+        tracing::info!("imported {}: {summary}", seeds.display());
+        write::set_meta(&pool, SEEDS_KEY, &fingerprint).await?;
+    }
+    pool.close().await;
+    Ok(())
+}
+
+fn seeds_fingerprint(seeds: &Path, reference: &Reference) -> anyhow::Result<String> {
+    let mut hasher = Sha256::new();
+    hasher.update(import::fingerprint(reference));
+    let (files, _) = ingest::discover(&[seeds.to_path_buf()]);
+    for file in files {
+        hasher.update(file.to_string_lossy().as_bytes());
+        hasher.update(std::fs::read(&file).with_context(|| format!("{}: cannot read", file.display()))?);
+    }
+    Ok(ingest::hex(&hasher.finalize()))
+}

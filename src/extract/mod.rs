@@ -1,0 +1,156 @@
+//! Extraction: pure functions from an article's cleaned text and the reference data to facts.
+//!
+//! No I/O happens here. Every fact carries the byte span (`start..end`, on char boundaries) of
+//! the text it came from, the index of its sentence, the rule that produced it and a confidence,
+//! so that pages can anchor it and `entente explain` can say why it exists.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::reference::{ActorEntry, Reference};
+
+/// What `extract` reads: the cleaned body of one article.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    pub text: &'a str,
+    /// Publication date; relative dates stay unresolved without it.
+    pub published: Option<NaiveDate>,
+    pub title: Option<&'a str>,
+}
+
+/// A byte range of `Input::text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Precision {
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl Precision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::Day => "day",
+            Precision::Week => "week",
+            Precision::Month => "month",
+            Precision::Year => "year",
+        }
+    }
+}
+
+/// Why a fact exists: the rule's name and how sure it is (0..=1).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Provenance {
+    pub rule: &'static str,
+    pub confidence: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sentence {
+    pub span: Span,
+}
+
+/// A date expression and, when it could be resolved, the days it covers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DateFact {
+    pub span: Span,
+    pub sentence: usize,
+    /// `None` when the expression is relative and the article is undated, or unresolvable.
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+    pub precision: Precision,
+    pub provenance: Provenance,
+}
+
+/// A mention of an actor: a gazetteer slug, or the slug of a `NewActor`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mention {
+    pub actor: String,
+    pub span: Span,
+    pub sentence: usize,
+    pub provenance: Provenance,
+}
+
+/// Who said a quote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Speaker {
+    /// A known actor, by slug.
+    Actor(String),
+    /// An unnamed source, kept as its description ("a senior EU official").
+    Unnamed(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuoteFact {
+    /// The quoted words, without the quote marks.
+    pub text: String,
+    /// Span of the quoted words (inside the marks). A split quote has its first part here.
+    pub span: Span,
+    pub sentence: usize,
+    pub speaker: Option<Speaker>,
+    /// How the text named the speaker ("the EU diplomat", "he"), when it did.
+    pub speaker_text: Option<String>,
+    /// For a nested report ("a diplomat quoted Macron saying"), the one who relayed it.
+    pub reported_by: Option<Speaker>,
+    /// The day the words were said, when the text gives it; else the publication date.
+    pub date: Option<NaiveDate>,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopicHit {
+    pub topic: String,
+    /// How many keyword matches support it.
+    pub hits: usize,
+}
+
+/// A dated happening reported by the article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventFact {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub precision: Precision,
+    /// One line, e.g. "Macron briefs EU leaders by video conference".
+    pub title: String,
+    /// PLOVER event type (CONSULT, AGREE, ...), when known.
+    pub kind: Option<String>,
+    pub actors: Vec<String>,
+    pub topics: Vec<String>,
+    pub sentence: usize,
+    pub span: Span,
+    pub provenance: Provenance,
+}
+
+/// Everything extracted from one article.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Facts {
+    pub sentences: Vec<Sentence>,
+    pub dates: Vec<DateFact>,
+    pub mentions: Vec<Mention>,
+    pub quotes: Vec<QuoteFact>,
+    pub topics: Vec<TopicHit>,
+    pub events: Vec<EventFact>,
+    /// Actors the gazetteer lacks, introduced by a title in the text.
+    pub new_actors: Vec<ActorEntry>,
+}
+
+/// The compiled reference data (matchers built once), reused for every article of an import.
+pub struct Extractor {}
+
+impl Extractor {
+    pub fn new(_reference: &Reference) -> Self {
+        Extractor {}
+    }
+
+    /// Extracts all facts from one article.
+    pub fn extract(&self, _input: Input<'_>) -> Facts {
+        Facts::default()
+    }
+}

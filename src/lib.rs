@@ -1,0 +1,14 @@
+//! Entente: browse diplomacy timelines extracted from news articles.
+//!
+//! Data flows one way: [`ingest`] reads and cleans files, [`extract`] turns text into facts
+//! (pure), [`store`] writes them to SQLite one article per transaction, and [`web`] serves
+//! read-only pages. [`import`] and [`export`] drive the stages for the command line ([`cli`]).
+
+pub mod cli;
+pub mod export;
+pub mod extract;
+pub mod import;
+pub mod ingest;
+pub mod reference;
+pub mod store;
+pub mod web;

@@ -1,0 +1,113 @@
+//! Store: the SQLite database. Opening it (read-write for import, read-only for serving),
+//! the schema migrations, writing one article's facts per transaction, and the read queries.
+
+pub mod read;
+pub mod write;
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("database {path}: cannot create its folder: {source}")]
+    Folder { path: String, source: std::io::Error },
+    #[error("database {path}: {source}")]
+    Sqlite { path: String, source: sqlx::Error },
+    #[error("database {path}: {source}")]
+    Migrate { path: String, source: sqlx::migrate::MigrateError },
+    #[error(
+        "database {path} was written by a newer version of entente (schema {found}, this build knows up to {known}); use a newer entente or another --db"
+    )]
+    Newer { path: String, found: i64, known: i64 },
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+fn options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
+    Ok(SqliteConnectOptions::from_str("sqlite://")?
+        .filename(path)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(10)))
+}
+
+/// Opens (creating it if needed) the database for writing and brings its schema up to date.
+pub async fn open_rw(path: &Path) -> Result<SqlitePool, OpenError> {
+    let shown = path.display().to_string();
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|source| OpenError::Folder {
+            path: shown.clone(),
+            source,
+        })?;
+    }
+    let sqlite = |source| OpenError::Sqlite {
+        path: shown.clone(),
+        source,
+    };
+    let opts = options(path)
+        .map_err(sqlite)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal);
+    // One writer: imports are sequential, and SQLite serialises writers anyway.
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
+        .await
+        .map_err(sqlite)?;
+    refuse_newer(&pool, &shown).await?;
+    MIGRATOR.run(&pool).await.map_err(|source| OpenError::Migrate {
+        path: shown.clone(),
+        source,
+    })?;
+    Ok(pool)
+}
+
+/// Opens an existing, migrated database for reading only: what the web layer gets.
+pub async fn open_ro(path: &Path, connections: u32) -> Result<SqlitePool, OpenError> {
+    let shown = path.display().to_string();
+    let sqlite = |source| OpenError::Sqlite {
+        path: shown.clone(),
+        source,
+    };
+    let opts = options(path).map_err(sqlite)?.read_only(true);
+    SqlitePoolOptions::new()
+        .max_connections(connections)
+        .connect_with(opts)
+        .await
+        .map_err(sqlite)
+}
+
+/// A database migrated by a newer build must not be touched by this one.
+async fn refuse_newer(pool: &SqlitePool, shown: &str) -> Result<(), OpenError> {
+    let sqlite = |source| OpenError::Sqlite {
+        path: shown.to_string(),
+        source,
+    };
+    let has_table: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_optional(pool)
+    .await
+    .map_err(sqlite)?;
+    if has_table.is_none() {
+        return Ok(());
+    }
+    let found: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations")
+        .fetch_one(pool)
+        .await
+        .map_err(sqlite)?;
+    let known = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
+    match found {
+        Some(found) if found > known => Err(OpenError::Newer {
+            path: shown.to_string(),
+            found,
+            known,
+        }),
+        _ => Ok(()),
+    }
+}

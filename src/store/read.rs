@@ -1,0 +1,554 @@
+//! Read queries: what the pages, the feeds and the export show. Nothing here writes.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ArticleRow {
+    pub id: i64,
+    pub slug: String,
+    pub file: String,
+    pub title: String,
+    pub outlet: Option<String>,
+    pub via: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ActorRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub country: Option<String>,
+    pub origin: String,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct RoleRow {
+    pub title: String,
+    pub of_name: Option<String>,
+    pub date_from: Option<String>,
+    pub date_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TopicRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    pub slug: String,
+    pub date_start: String,
+    pub date_end: String,
+    pub precision: String,
+    pub title: String,
+    pub kind: Option<String>,
+}
+
+/// A short reference to an actor or topic, for links.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Named {
+    pub slug: String,
+    pub name: String,
+}
+
+/// One article's report of an event, pointing at its sentence.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct SourceRef {
+    pub article_slug: String,
+    pub article_title: String,
+    pub file: String,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub sentence_idx: i64,
+    pub sentence: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct SourceRow {
+    event_id: i64,
+    #[sqlx(flatten)]
+    source: SourceRef,
+}
+
+/// An event with everything a list entry shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    pub event: EventRow,
+    pub actors: Vec<Named>,
+    pub topics: Vec<Named>,
+    pub sources: Vec<SourceRef>,
+}
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct QuoteRow {
+    pub id: i64,
+    pub text: String,
+    pub speaker_slug: Option<String>,
+    pub speaker_name: Option<String>,
+    pub speaker_text: Option<String>,
+    pub reported_by_name: Option<String>,
+    pub said_on: Option<String>,
+    pub sentence_idx: i64,
+    pub start: i64,
+    pub end: i64,
+    pub rule: String,
+    pub confidence: f64,
+    pub article_slug: String,
+    pub article_title: String,
+    pub file: String,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+}
+
+/// The timeline's filters, already validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TimelineFilter {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub actors: Vec<String>,
+    pub topics: Vec<String>,
+}
+
+/// Adds the filter's conditions; the caller has opened the WHERE clause.
+fn push_filter(qb: &mut QueryBuilder<Sqlite>, filter: &TimelineFilter) {
+    if let Some(from) = filter.from {
+        qb.push(" AND e.date_end >= ").push_bind(from.to_string());
+    }
+    if let Some(to) = filter.to {
+        qb.push(" AND e.date_start <= ").push_bind(to.to_string());
+    }
+    if !filter.actors.is_empty() {
+        qb.push(
+            " AND e.id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+               WHERE a.slug IN (SELECT value FROM json_each(",
+        )
+        .push_bind(json_list(&filter.actors))
+        .push(")))");
+    }
+    if !filter.topics.is_empty() {
+        // A topic includes its descendants.
+        qb.push(
+            " AND e.id IN (WITH RECURSIVE sub(slug) AS (
+                   SELECT value FROM json_each(",
+        )
+        .push_bind(json_list(&filter.topics))
+        .push(
+            ") UNION SELECT t.slug FROM topics t JOIN sub ON t.parent = sub.slug)
+               SELECT et.event_id FROM event_topics et JOIN topics t ON t.id = et.topic_id
+               WHERE t.slug IN (SELECT slug FROM sub))",
+        );
+    }
+}
+
+fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// Events matching `filter`, in date order, at most `limit`, and how many match in all.
+pub async fn timeline(
+    pool: &SqlitePool,
+    filter: &TimelineFilter,
+    limit: i64,
+) -> sqlx::Result<(Vec<EventView>, i64)> {
+    let mut count = QueryBuilder::new("SELECT COUNT(*) FROM events e WHERE 1 = 1");
+    push_filter(&mut count, filter);
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+
+    let mut qb = QueryBuilder::new(
+        "SELECT e.id, e.slug, e.date_start, e.date_end, e.precision, e.title, e.kind FROM events e WHERE 1 = 1",
+    );
+    push_filter(&mut qb, filter);
+    qb.push(" ORDER BY e.date_start, e.date_end, e.id LIMIT ").push_bind(limit);
+    let events: Vec<EventRow> = qb.build_query_as().fetch_all(pool).await?;
+    Ok((event_views(pool, events).await?, total))
+}
+
+/// Attaches actors, topics and sources to events, in three queries.
+pub async fn event_views(pool: &SqlitePool, events: Vec<EventRow>) -> sqlx::Result<Vec<EventView>> {
+    let ids = serde_json::to_string(&events.iter().map(|e| e.id).collect::<Vec<_>>())
+        .unwrap_or_else(|_| "[]".to_string());
+    let actors: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT DISTINCT ea.event_id, a.slug, a.name FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
+         WHERE ea.event_id IN (SELECT value FROM json_each(?))
+         ORDER BY ea.event_id, CASE a.kind WHEN 'person' THEN 0 WHEN 'organization' THEN 1 WHEN 'group' THEN 2 ELSE 3 END, a.name",
+    )
+    .bind(&ids)
+    .fetch_all(pool)
+    .await?;
+    let topics: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT DISTINCT et.event_id, t.slug, t.name FROM event_topics et JOIN topics t ON t.id = et.topic_id
+         WHERE et.event_id IN (SELECT value FROM json_each(?)) ORDER BY et.event_id, t.name",
+    )
+    .bind(&ids)
+    .fetch_all(pool)
+    .await?;
+    let sources: Vec<SourceRow> =
+        sqlx::query_as(
+            "SELECT es.event_id, ar.slug AS article_slug, ar.title AS article_title, ar.file, ar.outlet,
+                    ar.published, es.sentence_idx,
+                    CAST(substr(CAST(ar.body AS BLOB), s.start + 1, s.end - s.start) AS TEXT) AS sentence
+             FROM event_sources es
+             JOIN articles ar ON ar.id = es.article_id
+             JOIN sentences s ON s.article_id = es.article_id AND s.idx = es.sentence_idx
+             WHERE es.event_id IN (SELECT value FROM json_each(?))
+             ORDER BY es.event_id, ar.published, ar.id, es.sentence_idx",
+        )
+        .bind(&ids)
+        .fetch_all(pool)
+        .await?;
+
+    let mut by_id: HashMap<i64, EventView> = HashMap::new();
+    let order: Vec<i64> = events.iter().map(|e| e.id).collect();
+    for event in events {
+        by_id.insert(
+            event.id,
+            EventView {
+                event,
+                actors: Vec::new(),
+                topics: Vec::new(),
+                sources: Vec::new(),
+            },
+        );
+    }
+    for (id, slug, name) in actors {
+        if let Some(view) = by_id.get_mut(&id) {
+            view.actors.push(Named { slug, name });
+        }
+    }
+    for (id, slug, name) in topics {
+        if let Some(view) = by_id.get_mut(&id) {
+            view.topics.push(Named { slug, name });
+        }
+    }
+    for SourceRow { event_id, mut source } in sources {
+        if let Some(view) = by_id.get_mut(&event_id) {
+            source.sentence = source.sentence.trim().to_string();
+            view.sources.push(source);
+        }
+    }
+    Ok(order.into_iter().filter_map(|id| by_id.remove(&id)).collect())
+}
+
+/// The text of a byte span, clamped to the body (spans come from the database).
+pub fn slice(body: &str, start: i64, end: i64) -> &str {
+    let start = usize::try_from(start).unwrap_or(0).min(body.len());
+    let end = usize::try_from(end).unwrap_or(0).clamp(start, body.len());
+    body.get(start..end).unwrap_or("")
+}
+
+pub async fn event_by_slug(pool: &SqlitePool, slug: &str) -> sqlx::Result<Option<EventView>> {
+    let row: Option<EventRow> = sqlx::query_as(
+        "SELECT id, slug, date_start, date_end, precision, title, kind FROM events WHERE slug = ?",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?;
+    match row {
+        Some(row) => Ok(event_views(pool, vec![row]).await?.pop()),
+        None => Ok(None),
+    }
+}
+
+/// An actor with how often it appears.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ActorSummary {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub articles: i64,
+    pub quotes: i64,
+    pub events: i64,
+}
+
+/// Actors that appear in at least one article, most present first within each kind.
+pub async fn actors(pool: &SqlitePool) -> sqlx::Result<Vec<ActorSummary>> {
+    sqlx::query_as(
+        "SELECT a.slug, a.name, a.kind,
+                (SELECT COUNT(DISTINCT m.article_id) FROM mentions m WHERE m.actor_id = a.id) AS articles,
+                (SELECT COUNT(*) FROM quotes q WHERE q.speaker_id = a.id) AS quotes,
+                (SELECT COUNT(DISTINCT ea.event_id) FROM event_actors ea WHERE ea.actor_id = a.id) AS events
+         FROM actors a
+         WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = a.id)
+            OR EXISTS (SELECT 1 FROM quotes q WHERE q.speaker_id = a.id)
+         ORDER BY CASE a.kind WHEN 'person' THEN 0 WHEN 'organization' THEN 1 WHEN 'group' THEN 2 ELSE 3 END,
+                  articles DESC, a.name",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn actor_by_slug(pool: &SqlitePool, slug: &str) -> sqlx::Result<Option<ActorRow>> {
+    sqlx::query_as("SELECT id, slug, name, kind, country, origin FROM actors WHERE slug = ?")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn actor_aliases(pool: &SqlitePool, actor_id: i64) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar("SELECT alias FROM actor_aliases WHERE actor_id = ? ORDER BY alias")
+        .bind(actor_id)
+        .fetch_all(pool)
+        .await
+}
+
+pub async fn actor_roles(pool: &SqlitePool, actor_id: i64) -> sqlx::Result<Vec<RoleRow>> {
+    sqlx::query_as(
+        "SELECT r.title, o.name AS of_name, r.date_from, r.date_to FROM actor_roles r
+         LEFT JOIN actors o ON o.slug = r.of_slug
+         WHERE r.actor_id = ? ORDER BY r.date_from",
+    )
+    .bind(actor_id)
+    .fetch_all(pool)
+    .await
+}
+
+const QUOTE_COLUMNS: &str = "SELECT q.id, q.text, sp.slug AS speaker_slug, q.speaker_name, q.speaker_text,
+        q.reported_by_name, q.said_on, q.sentence_idx, q.start, q.end, q.rule, q.confidence,
+        ar.slug AS article_slug, ar.title AS article_title, ar.file, ar.outlet, ar.published
+     FROM quotes q JOIN articles ar ON ar.id = q.article_id LEFT JOIN actors sp ON sp.id = q.speaker_id";
+
+/// An actor's statements in the order they were made.
+pub async fn actor_quotes(pool: &SqlitePool, actor_id: i64) -> sqlx::Result<Vec<QuoteRow>> {
+    let mut qb = QueryBuilder::new(QUOTE_COLUMNS);
+    qb.push(" WHERE q.speaker_id = ")
+        .push_bind(actor_id)
+        .push(" ORDER BY COALESCE(q.said_on, ar.published), ar.published, ar.id, q.start");
+    qb.build_query_as().fetch_all(pool).await
+}
+
+pub async fn article_quotes(pool: &SqlitePool, article_id: i64) -> sqlx::Result<Vec<QuoteRow>> {
+    let mut qb = QueryBuilder::new(QUOTE_COLUMNS);
+    qb.push(" WHERE q.article_id = ").push_bind(article_id).push(" ORDER BY q.start");
+    qb.build_query_as().fetch_all(pool).await
+}
+
+pub async fn all_quotes(pool: &SqlitePool) -> sqlx::Result<Vec<QuoteRow>> {
+    let mut qb = QueryBuilder::new(QUOTE_COLUMNS);
+    qb.push(" ORDER BY ar.published, ar.id, q.start");
+    qb.build_query_as().fetch_all(pool).await
+}
+
+/// An article with how much was found in it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct ArticleSummary {
+    pub slug: String,
+    pub file: String,
+    pub title: String,
+    pub outlet: Option<String>,
+    pub via: Option<String>,
+    pub published: Option<String>,
+    pub quotes: i64,
+    pub events: i64,
+}
+
+pub async fn articles(pool: &SqlitePool) -> sqlx::Result<Vec<ArticleSummary>> {
+    sqlx::query_as(
+        "SELECT ar.slug, ar.file, ar.title, ar.outlet, ar.via, ar.published,
+                (SELECT COUNT(*) FROM quotes q WHERE q.article_id = ar.id) AS quotes,
+                (SELECT COUNT(DISTINCT es.event_id) FROM event_sources es WHERE es.article_id = ar.id) AS events
+         FROM articles ar ORDER BY ar.published DESC, ar.title",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn article_by_slug(pool: &SqlitePool, slug: &str) -> sqlx::Result<Option<(ArticleRow, String)>> {
+    let row: Option<ArticleRow> = sqlx::query_as(
+        "SELECT id, slug, file, title, outlet, via, url, published, author FROM articles WHERE slug = ?",
+    )
+    .bind(slug)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let body: String = sqlx::query_scalar("SELECT body FROM articles WHERE id = ?")
+        .bind(row.id)
+        .fetch_one(pool)
+        .await?;
+    Ok(Some((row, body)))
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MentionMark {
+    pub start: i64,
+    pub end: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DateMark {
+    pub start: i64,
+    pub end: i64,
+    pub date_start: Option<String>,
+    pub date_end: Option<String>,
+    pub precision: String,
+}
+
+/// The spans marked on a source page.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleMarks {
+    pub sentences: Vec<(i64, i64)>,
+    pub mentions: Vec<MentionMark>,
+    pub dates: Vec<DateMark>,
+}
+
+pub async fn article_marks(pool: &SqlitePool, article_id: i64) -> sqlx::Result<ArticleMarks> {
+    let sentences = sqlx::query_as("SELECT start, end FROM sentences WHERE article_id = ? ORDER BY idx")
+        .bind(article_id)
+        .fetch_all(pool)
+        .await?;
+    let mentions = sqlx::query_as(
+        "SELECT m.start, m.end, a.slug, a.name FROM mentions m JOIN actors a ON a.id = m.actor_id
+         WHERE m.article_id = ? ORDER BY m.start",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await?;
+    let dates = sqlx::query_as(
+        "SELECT start, end, date_start, date_end, precision FROM date_mentions WHERE article_id = ? ORDER BY start",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(ArticleMarks {
+        sentences,
+        mentions,
+        dates,
+    })
+}
+
+/// Actors mentioned in an article, persons first.
+pub async fn article_actors(pool: &SqlitePool, article_id: i64) -> sqlx::Result<Vec<ActorSummary>> {
+    sqlx::query_as(
+        "SELECT a.slug, a.name, a.kind, 1 AS articles,
+                (SELECT COUNT(*) FROM quotes q WHERE q.speaker_id = a.id AND q.article_id = ?1) AS quotes,
+                (SELECT COUNT(*) FROM mentions m2 WHERE m2.actor_id = a.id AND m2.article_id = ?1) AS events
+         FROM actors a WHERE a.id IN (SELECT actor_id FROM mentions WHERE article_id = ?1)
+         ORDER BY CASE a.kind WHEN 'person' THEN 0 WHEN 'organization' THEN 1 WHEN 'group' THEN 2 ELSE 3 END, a.name",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn article_topics(pool: &SqlitePool, article_id: i64) -> sqlx::Result<Vec<Named>> {
+    sqlx::query_as(
+        "SELECT t.slug, t.name FROM article_topics at JOIN topics t ON t.id = at.topic_id
+         WHERE at.article_id = ? ORDER BY at.hits DESC, t.name",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn article_events(pool: &SqlitePool, article_id: i64) -> sqlx::Result<Vec<EventView>> {
+    let events: Vec<EventRow> = sqlx::query_as(
+        "SELECT DISTINCT e.id, e.slug, e.date_start, e.date_end, e.precision, e.title, e.kind
+         FROM events e JOIN event_sources es ON es.event_id = e.id
+         WHERE es.article_id = ? ORDER BY e.date_start, e.id",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await?;
+    event_views(pool, events).await
+}
+
+/// A topic with its counts.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct TopicSummary {
+    pub slug: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub articles: i64,
+    pub events: i64,
+}
+
+pub async fn topics(pool: &SqlitePool) -> sqlx::Result<Vec<TopicSummary>> {
+    sqlx::query_as(
+        "SELECT t.slug, t.name, t.parent,
+                (SELECT COUNT(*) FROM article_topics at WHERE at.topic_id = t.id) AS articles,
+                (SELECT COUNT(DISTINCT et.event_id) FROM event_topics et WHERE et.topic_id = t.id) AS events
+         FROM topics t ORDER BY t.name",
+    )
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn topic_by_slug(pool: &SqlitePool, slug: &str) -> sqlx::Result<Option<TopicRow>> {
+    sqlx::query_as("SELECT id, slug, name, parent FROM topics WHERE slug = ?")
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Articles carrying a topic or one of its descendants.
+pub async fn topic_articles(pool: &SqlitePool, slug: &str) -> sqlx::Result<Vec<ArticleSummary>> {
+    sqlx::query_as(
+        "WITH RECURSIVE sub(slug) AS (SELECT ?1 UNION SELECT t.slug FROM topics t JOIN sub ON t.parent = sub.slug)
+         SELECT ar.slug, ar.file, ar.title, ar.outlet, ar.via, ar.published,
+                (SELECT COUNT(*) FROM quotes q WHERE q.article_id = ar.id) AS quotes,
+                (SELECT COUNT(DISTINCT es.event_id) FROM event_sources es WHERE es.article_id = ar.id) AS events
+         FROM articles ar
+         WHERE ar.id IN (SELECT at.article_id FROM article_topics at JOIN topics t ON t.id = at.topic_id
+                         WHERE t.slug IN (SELECT slug FROM sub))
+         ORDER BY ar.published, ar.title",
+    )
+    .bind(slug)
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn all_topics(pool: &SqlitePool) -> sqlx::Result<Vec<TopicRow>> {
+    sqlx::query_as("SELECT id, slug, name, parent FROM topics ORDER BY slug")
+        .fetch_all(pool)
+        .await
+}
+
+/// Which of `slugs` name no actor (for 404s on filters).
+pub async fn unknown_actor_slugs(pool: &SqlitePool, slugs: &[String]) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT slug FROM actors)",
+    )
+    .bind(json_list(slugs))
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn unknown_topic_slugs(pool: &SqlitePool, slugs: &[String]) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT slug FROM topics)",
+    )
+    .bind(json_list(slugs))
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn names_of_actors(pool: &SqlitePool, slugs: &[String]) -> sqlx::Result<Vec<Named>> {
+    sqlx::query_as(
+        "SELECT a.slug, a.name FROM json_each(?) j JOIN actors a ON a.slug = j.value ORDER BY j.key",
+    )
+    .bind(json_list(slugs))
+    .fetch_all(pool)
+    .await
+}
+
+pub async fn names_of_topics(pool: &SqlitePool, slugs: &[String]) -> sqlx::Result<Vec<Named>> {
+    sqlx::query_as(
+        "SELECT t.slug, t.name FROM json_each(?) j JOIN topics t ON t.slug = j.value ORDER BY j.key",
+    )
+    .bind(json_list(slugs))
+    .fetch_all(pool)
+    .await
+}

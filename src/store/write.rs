@@ -1,0 +1,540 @@
+//! Writing: the reference data, and one article with all its facts in one transaction.
+//!
+//! An article is replaced whole: its row is deleted (its facts go with it by cascade) and
+//! inserted again under the same slug. Events are shared between articles, so after each
+//! article the events and extracted actors that nothing refers to any more are removed.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use crate::extract::{EventFact, Facts, Speaker};
+use crate::reference::{ActorEntry, Reference, slugify};
+
+/// The article's own fields, as stored.
+#[derive(Debug, Clone)]
+pub struct ArticleRecord {
+    pub path: String,
+    pub file: String,
+    pub raw_hash: String,
+    pub content_hash: String,
+    pub title: String,
+    pub outlet: Option<String>,
+    pub via: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub author: Option<String>,
+    pub language: Option<String>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saved {
+    New,
+    Updated,
+}
+
+/// What the database already holds for a file path.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Existing {
+    pub content_hash: String,
+}
+
+pub async fn meta(pool: &SqlitePool, key: &str) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
+        .bind(key)
+        .fetch_optional(pool)
+        .await
+}
+
+pub async fn set_meta(pool: &SqlitePool, key: &str, value: &str) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key)
+        .bind(value)
+        .execute(pool)
+        .await
+        .map(|_| ())
+}
+
+pub async fn existing(pool: &SqlitePool, path: &str) -> sqlx::Result<Option<Existing>> {
+    sqlx::query_as("SELECT content_hash FROM articles WHERE path = ?")
+        .bind(path)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Another file already imported with exactly these bytes, if any.
+pub async fn same_bytes_elsewhere(
+    pool: &SqlitePool,
+    raw_hash: &str,
+    path: &str,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("SELECT path FROM articles WHERE raw_hash = ? AND path <> ? LIMIT 1")
+        .bind(raw_hash)
+        .bind(path)
+        .fetch_optional(pool)
+        .await
+}
+
+/// Makes the actors and topics tables match the reference files.
+pub async fn sync_reference(pool: &SqlitePool, reference: &Reference) -> sqlx::Result<()> {
+    let mut tx = pool.begin().await?;
+    for actor in &reference.actors {
+        let id = upsert_actor(&mut tx, actor, "gazetteer").await?;
+        sqlx::query("DELETE FROM actor_aliases WHERE actor_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM actor_roles WHERE actor_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        insert_aliases_and_roles(&mut tx, id, actor).await?;
+    }
+    let slugs: Vec<&str> = reference.actors.iter().map(|a| a.slug.as_str()).collect();
+    sqlx::query("DELETE FROM actors WHERE origin = 'gazetteer' AND slug NOT IN (SELECT value FROM json_each(?))")
+        .bind(serde_json::to_string(&slugs).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+
+    for topic in &reference.topics {
+        sqlx::query(
+            "INSERT INTO topics (slug, name, parent, keywords) VALUES (?, ?, ?, ?)
+             ON CONFLICT (slug) DO UPDATE SET name = excluded.name, parent = excluded.parent,
+                 keywords = excluded.keywords",
+        )
+        .bind(&topic.slug)
+        .bind(&topic.name)
+        .bind(&topic.parent)
+        .bind(serde_json::to_string(&topic.keywords).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+    }
+    let slugs: Vec<&str> = reference.topics.iter().map(|t| t.slug.as_str()).collect();
+    sqlx::query("DELETE FROM topics WHERE slug NOT IN (SELECT value FROM json_each(?))")
+        .bind(serde_json::to_string(&slugs).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+async fn upsert_actor(
+    tx: &mut Transaction<'_, Sqlite>,
+    actor: &ActorEntry,
+    origin: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO actors (slug, name, kind, country, origin) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (slug) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             country = excluded.country, origin = excluded.origin
+         RETURNING id",
+    )
+    .bind(&actor.slug)
+    .bind(&actor.name)
+    .bind(actor.kind.as_str())
+    .bind(&actor.country)
+    .bind(origin)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+async fn insert_aliases_and_roles(
+    tx: &mut Transaction<'_, Sqlite>,
+    id: i64,
+    actor: &ActorEntry,
+) -> sqlx::Result<()> {
+    for alias in &actor.aliases {
+        sqlx::query("INSERT OR IGNORE INTO actor_aliases (actor_id, alias) VALUES (?, ?)")
+            .bind(id)
+            .bind(alias)
+            .execute(&mut **tx)
+            .await?;
+    }
+    for role in &actor.roles {
+        sqlx::query("INSERT INTO actor_roles (actor_id, title, of_slug, date_from, date_to) VALUES (?, ?, ?, ?, ?)")
+            .bind(id)
+            .bind(&role.title)
+            .bind(&role.of)
+            .bind(role.from.map(|d| d.to_string()))
+            .bind(role.to.map(|d| d.to_string()))
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Inserts or replaces one article and its facts, atomically.
+pub async fn save_article(
+    pool: &SqlitePool,
+    article: &ArticleRecord,
+    facts: &Facts,
+) -> sqlx::Result<Saved> {
+    let mut tx = pool.begin().await?;
+    let old_slug: Option<String> = sqlx::query_scalar("SELECT slug FROM articles WHERE path = ?")
+        .bind(&article.path)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let saved = if old_slug.is_some() { Saved::Updated } else { Saved::New };
+    if old_slug.is_some() {
+        sqlx::query("DELETE FROM articles WHERE path = ?")
+            .bind(&article.path)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let slug = match old_slug {
+        Some(slug) => slug,
+        None => unique_slug(&mut tx, "articles", &slugify_words(&article.title, 8)).await?,
+    };
+    let article_id: i64 = sqlx::query_scalar(
+        "INSERT INTO articles (slug, path, file, raw_hash, content_hash, title, outlet, via, url,
+             published, author, language, body, imported_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+         RETURNING id",
+    )
+    .bind(&slug)
+    .bind(&article.path)
+    .bind(&article.file)
+    .bind(&article.raw_hash)
+    .bind(&article.content_hash)
+    .bind(&article.title)
+    .bind(&article.outlet)
+    .bind(&article.via)
+    .bind(&article.url)
+    .bind(&article.published)
+    .bind(&article.author)
+    .bind(&article.language)
+    .bind(&article.body)
+    .fetch_one(&mut *tx)
+    .await?;
+
+    let mut writer = FactWriter {
+        tx: &mut tx,
+        article_id,
+        actor_ids: HashMap::new(),
+        topic_ids: HashMap::new(),
+    };
+    writer.write(facts).await?;
+    prune(&mut tx).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Removes what no article supports any more.
+async fn prune(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM events WHERE NOT EXISTS (SELECT 1 FROM event_sources s WHERE s.event_id = events.id)")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query(
+        "DELETE FROM actors WHERE origin = 'extracted'
+           AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = actors.id)
+           AND NOT EXISTS (SELECT 1 FROM quotes q WHERE q.speaker_id = actors.id OR q.reported_by_id = actors.id)
+           AND NOT EXISTS (SELECT 1 FROM event_actors e WHERE e.actor_id = actors.id)",
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes the facts of one article inside the article's transaction.
+struct FactWriter<'t, 'c> {
+    tx: &'t mut Transaction<'c, Sqlite>,
+    article_id: i64,
+    actor_ids: HashMap<String, Option<i64>>,
+    topic_ids: HashMap<String, Option<i64>>,
+}
+
+impl FactWriter<'_, '_> {
+    async fn write(&mut self, facts: &Facts) -> sqlx::Result<()> {
+        for actor in &facts.new_actors {
+            // A gazetteer entry always wins over an actor guessed from the text.
+            let known: Option<String> =
+                sqlx::query_scalar("SELECT origin FROM actors WHERE slug = ?")
+                    .bind(&actor.slug)
+                    .fetch_optional(&mut **self.tx)
+                    .await?;
+            if known.is_none() {
+                let id = upsert_actor(self.tx, actor, "extracted").await?;
+                insert_aliases_and_roles(self.tx, id, actor).await?;
+            }
+        }
+        for (idx, sentence) in facts.sentences.iter().enumerate() {
+            sqlx::query("INSERT INTO sentences (article_id, idx, start, end) VALUES (?, ?, ?, ?)")
+                .bind(self.article_id)
+                .bind(idx as i64)
+                .bind(sentence.span.start as i64)
+                .bind(sentence.span.end as i64)
+                .execute(&mut **self.tx)
+                .await?;
+        }
+        for mention in &facts.mentions {
+            let Some(actor_id) = self.actor_id(&mention.actor).await? else {
+                continue;
+            };
+            sqlx::query(
+                "INSERT INTO mentions (article_id, actor_id, sentence_idx, start, end, rule, confidence)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(self.article_id)
+            .bind(actor_id)
+            .bind(mention.sentence as i64)
+            .bind(mention.span.start as i64)
+            .bind(mention.span.end as i64)
+            .bind(mention.provenance.rule)
+            .bind(mention.provenance.confidence)
+            .execute(&mut **self.tx)
+            .await?;
+        }
+        for date in &facts.dates {
+            sqlx::query(
+                "INSERT INTO date_mentions (article_id, sentence_idx, start, end, date_start, date_end,
+                     precision, rule, confidence)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(self.article_id)
+            .bind(date.sentence as i64)
+            .bind(date.span.start as i64)
+            .bind(date.span.end as i64)
+            .bind(date.start.map(|d| d.to_string()))
+            .bind(date.end.map(|d| d.to_string()))
+            .bind(date.precision.as_str())
+            .bind(date.provenance.rule)
+            .bind(date.provenance.confidence)
+            .execute(&mut **self.tx)
+            .await?;
+        }
+        for quote in &facts.quotes {
+            let (speaker_id, speaker_name) = self.speaker(quote.speaker.as_ref()).await?;
+            let (reporter_id, reporter_name) = self.speaker(quote.reported_by.as_ref()).await?;
+            sqlx::query(
+                "INSERT INTO quotes (article_id, sentence_idx, start, end, text, speaker_id, speaker_name,
+                     speaker_text, reported_by_id, reported_by_name, said_on, rule, confidence)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(self.article_id)
+            .bind(quote.sentence as i64)
+            .bind(quote.span.start as i64)
+            .bind(quote.span.end as i64)
+            .bind(&quote.text)
+            .bind(speaker_id)
+            .bind(speaker_name)
+            .bind(&quote.speaker_text)
+            .bind(reporter_id)
+            .bind(reporter_name)
+            .bind(quote.date.map(|d| d.to_string()))
+            .bind(quote.provenance.rule)
+            .bind(quote.provenance.confidence)
+            .execute(&mut **self.tx)
+            .await?;
+        }
+        for hit in &facts.topics {
+            let Some(topic_id) = self.topic_id(&hit.topic).await? else {
+                continue;
+            };
+            sqlx::query("INSERT OR REPLACE INTO article_topics (article_id, topic_id, hits) VALUES (?, ?, ?)")
+                .bind(self.article_id)
+                .bind(topic_id)
+                .bind(hit.hits as i64)
+                .execute(&mut **self.tx)
+                .await?;
+        }
+        for event in &facts.events {
+            self.write_event(event).await?;
+        }
+        Ok(())
+    }
+
+    async fn actor_id(&mut self, slug: &str) -> sqlx::Result<Option<i64>> {
+        if let Some(id) = self.actor_ids.get(slug) {
+            return Ok(*id);
+        }
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM actors WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(&mut **self.tx)
+            .await?;
+        self.actor_ids.insert(slug.to_string(), id);
+        Ok(id)
+    }
+
+    async fn topic_id(&mut self, slug: &str) -> sqlx::Result<Option<i64>> {
+        if let Some(id) = self.topic_ids.get(slug) {
+            return Ok(*id);
+        }
+        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM topics WHERE slug = ?")
+            .bind(slug)
+            .fetch_optional(&mut **self.tx)
+            .await?;
+        self.topic_ids.insert(slug.to_string(), id);
+        Ok(id)
+    }
+
+    /// The actor id (when known) and the display name of a speaker.
+    async fn speaker(
+        &mut self,
+        speaker: Option<&Speaker>,
+    ) -> sqlx::Result<(Option<i64>, Option<String>)> {
+        match speaker {
+            None => Ok((None, None)),
+            Some(Speaker::Unnamed(description)) => Ok((None, Some(description.clone()))),
+            Some(Speaker::Actor(slug)) => {
+                let id = self.actor_id(slug).await?;
+                let name: Option<String> = match id {
+                    Some(id) => sqlx::query_scalar("SELECT name FROM actors WHERE id = ?")
+                        .bind(id)
+                        .fetch_optional(&mut **self.tx)
+                        .await?,
+                    None => None,
+                };
+                Ok((id, name.or_else(|| Some(slug.clone()))))
+            }
+        }
+    }
+
+    /// Attaches the event to the same happening already reported elsewhere, or creates it.
+    async fn write_event(&mut self, event: &EventFact) -> sqlx::Result<()> {
+        let start = event.start.to_string();
+        let end = event.end.to_string();
+        let principal = event.actors.first().cloned();
+        let candidates: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, title, principal FROM events
+             WHERE date_start = ? AND date_end = ? AND precision = ? ORDER BY id",
+        )
+        .bind(&start)
+        .bind(&end)
+        .bind(event.precision.as_str())
+        .fetch_all(&mut **self.tx)
+        .await?;
+        let same = candidates.into_iter().find(|(_, title, other)| {
+            same_happening(principal.as_deref(), other.as_deref(), &event.title, title)
+        });
+        let event_id = match same {
+            Some((id, _, _)) => id,
+            None => {
+                let base = format!("{start}-{}", slugify_words(&event.title, 7));
+                let slug = unique_slug(self.tx, "events", base.trim_end_matches('-')).await?;
+                sqlx::query_scalar(
+                    "INSERT INTO events (slug, date_start, date_end, precision, title, kind, principal)
+                     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(slug)
+                .bind(&start)
+                .bind(&end)
+                .bind(event.precision.as_str())
+                .bind(&event.title)
+                .bind(&event.kind)
+                .bind(&principal)
+                .fetch_one(&mut **self.tx)
+                .await?
+            }
+        };
+        sqlx::query(
+            "INSERT OR IGNORE INTO event_sources (event_id, article_id, sentence_idx, start, end, title, rule, confidence)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(event_id)
+        .bind(self.article_id)
+        .bind(event.sentence as i64)
+        .bind(event.span.start as i64)
+        .bind(event.span.end as i64)
+        .bind(&event.title)
+        .bind(event.provenance.rule)
+        .bind(event.provenance.confidence)
+        .execute(&mut **self.tx)
+        .await?;
+        for slug in &event.actors {
+            if let Some(actor_id) = self.actor_id(slug).await? {
+                sqlx::query("INSERT OR IGNORE INTO event_actors (event_id, actor_id, article_id) VALUES (?, ?, ?)")
+                    .bind(event_id)
+                    .bind(actor_id)
+                    .bind(self.article_id)
+                    .execute(&mut **self.tx)
+                    .await?;
+            }
+        }
+        for slug in &event.topics {
+            if let Some(topic_id) = self.topic_id(slug).await? {
+                sqlx::query("INSERT OR IGNORE INTO event_topics (event_id, topic_id, article_id) VALUES (?, ?, ?)")
+                    .bind(event_id)
+                    .bind(topic_id)
+                    .bind(self.article_id)
+                    .execute(&mut **self.tx)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Two reports on the same dates describe one happening when they are about the same actor,
+/// or, when neither names one, when their titles share most of their words.
+fn same_happening(principal: Option<&str>, other: Option<&str>, title: &str, other_title: &str) -> bool {
+    match (principal, other) {
+        (Some(a), Some(b)) => a == b,
+        (None, None) => word_overlap(title, other_title) >= 0.5,
+        _ => false,
+    }
+}
+
+fn word_overlap(a: &str, b: &str) -> f64 {
+    let words = |s: &str| -> HashSet<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 2)
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let union = a.union(&b).count();
+    if union == 0 {
+        return 0.0;
+    }
+    a.intersection(&b).count() as f64 / union as f64
+}
+
+/// The first `n` words of `text` as a slug.
+fn slugify_words(text: &str, n: usize) -> String {
+    let slug = slugify(text);
+    let words: Vec<&str> = slug.split('-').filter(|w| !w.is_empty()).take(n).collect();
+    if words.is_empty() {
+        "untitled".to_string()
+    } else {
+        words.join("-")
+    }
+}
+
+/// `base`, or `base-2`, `base-3`... whichever is free in `table`.
+async fn unique_slug(tx: &mut Transaction<'_, Sqlite>, table: &str, base: &str) -> sqlx::Result<String> {
+    let taken = |slug: String| {
+        // The table name is one of ours, never input.
+        let sql = match table {
+            "articles" => "SELECT 1 FROM articles WHERE slug = ?",
+            _ => "SELECT 1 FROM events WHERE slug = ?",
+        };
+        sqlx::query_scalar::<_, i64>(sql).bind(slug)
+    };
+    let mut n = 1;
+    loop {
+        let candidate = if n == 1 { base.to_string() } else { format!("{base}-{n}") };
+        if taken(candidate.clone()).fetch_optional(&mut **tx).await?.is_none() {
+            return Ok(candidate);
+        }
+        n += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn happenings_match_on_principal_or_title_words() {
+        assert!(same_happening(Some("emmanuel-macron"), Some("emmanuel-macron"), "a", "b"));
+        assert!(!same_happening(Some("emmanuel-macron"), Some("friedrich-merz"), "x y z", "x y z"));
+        assert!(same_happening(None, None, "European Council meets on defence", "European Council meeting on defence"));
+        assert!(!same_happening(None, None, "European Council meets", "Ministers sign minerals deal"));
+    }
+
+    #[test]
+    fn slugs_take_the_first_words() {
+        assert_eq!(slugify_words("Macron wins no security guarantees from Trump", 4), "macron-wins-no-security");
+        assert_eq!(slugify_words("“”", 4), "untitled");
+    }
+}

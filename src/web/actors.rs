@@ -1,0 +1,90 @@
+//! Actor pages: the list of actors, and one actor's statements in time order with the events
+//! they took part in.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use sqlx::SqlitePool;
+
+use super::error::AppError;
+use super::format;
+use super::params::check_slug;
+use super::timeline::EventItem;
+use crate::store::read::{self, ActorRow, ActorSummary, QuoteRow, RoleRow};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "actors.html")]
+pub struct ActorsPage {
+    /// (kind heading, actors of that kind)
+    pub groups: Vec<(String, Vec<ActorSummary>)>,
+}
+
+pub async fn list_actors(State(db): State<SqlitePool>) -> Result<ActorsPage, AppError> {
+    let mut groups: Vec<(String, Vec<ActorSummary>)> = Vec::new();
+    for actor in read::actors(&db).await? {
+        let heading = kind_heading(&actor.kind).to_string();
+        match groups.last_mut() {
+            Some((h, list)) if *h == heading => list.push(actor),
+            _ => groups.push((heading, vec![actor])),
+        }
+    }
+    Ok(ActorsPage { groups })
+}
+
+fn kind_heading(kind: &str) -> &'static str {
+    match kind {
+        "person" => "People",
+        "organization" => "Organisations",
+        "group" => "Groups",
+        _ => "Countries",
+    }
+}
+
+/// A statement with its display date.
+pub struct Statement {
+    pub quote: QuoteRow,
+    pub date: String,
+}
+
+impl Statement {
+    pub fn new(quote: QuoteRow) -> Self {
+        let date = format::short_date(quote.said_on.as_deref().or(quote.published.as_deref()));
+        Statement { quote, date }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "actor.html")]
+pub struct ActorPage {
+    pub actor: ActorRow,
+    pub aliases: Vec<String>,
+    pub roles: Vec<RoleRow>,
+    pub statements: Vec<Statement>,
+    pub events: Vec<EventItem>,
+}
+
+pub async fn show_actor(
+    State(db): State<SqlitePool>,
+    Path(slug): Path<String>,
+) -> Result<ActorPage, AppError> {
+    check_slug("slug", &slug).map_err(|_| AppError::not_found("actor", &slug))?;
+    let actor = read::actor_by_slug(&db, &slug)
+        .await?
+        .ok_or_else(|| AppError::not_found("actor", &slug))?;
+    let filter = read::TimelineFilter {
+        actors: vec![actor.slug.clone()],
+        ..Default::default()
+    };
+    let (events, _) = read::timeline(&db, &filter, i64::MAX).await?;
+    Ok(ActorPage {
+        aliases: read::actor_aliases(&db, actor.id).await?,
+        roles: read::actor_roles(&db, actor.id).await?,
+        statements: read::actor_quotes(&db, actor.id)
+            .await?
+            .into_iter()
+            .map(Statement::new)
+            .collect(),
+        events: events.into_iter().map(EventItem::new).collect(),
+        actor,
+    })
+}

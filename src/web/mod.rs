@@ -1,0 +1,120 @@
+//! Web: the read-only pages. One router ([`make_app`]) holds every route; handlers live in a
+//! module per page family and render askama templates from `templates/`.
+
+mod actors;
+pub mod error;
+mod events;
+mod format;
+mod marks;
+pub mod params;
+mod sources;
+mod timeline;
+mod topics;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::FromRef;
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use sqlx::SqlitePool;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+
+use error::AppError;
+
+/// What every handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub db: SqlitePool,
+}
+
+/// Every route of the site.
+pub fn make_app(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(timeline::show_timeline))
+        .route("/timeline", get(timeline::show_timeline))
+        .route("/actors", get(actors::list_actors))
+        .route("/actors/{slug}", get(actors::show_actor))
+        .route("/sources", get(sources::list_sources))
+        .route("/sources/{slug}", get(sources::show_source))
+        .route("/events/{slug}", get(events::show_event))
+        .route("/topics", get(topics::list_topics))
+        .route("/topics/{slug}", get(topics::show_topic))
+        .route("/static/style.css", get(stylesheet))
+        .fallback(not_found)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .with_state(state)
+}
+
+/// The stylesheet is compiled in, so the binary needs no files beside it.
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/style.css"),
+    )
+}
+
+async fn not_found(uri: axum::http::Uri) -> AppError {
+    AppError::not_found("page", uri.path())
+}
+
+/// Serves the database at `db` on `addr` until SIGINT or SIGTERM; requests in flight finish.
+pub async fn serve(db: &Path, addr: SocketAddr) -> anyhow::Result<()> {
+    let pool = crate::store::open_ro(db, 8).await?;
+    let app = make_app(AppState { db: pool.clone() });
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|err| anyhow::anyhow!("cannot listen on {addr}: {err}"))?;
+    tracing::info!("serving {} on http://{addr}", db.display());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    pool.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

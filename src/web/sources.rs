@@ -1,0 +1,65 @@
+//! Source pages: the list of articles, and one article with its quotes, actors and dates
+//! marked and every sentence anchored, so that timeline entries can link to what they cite.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use sqlx::SqlitePool;
+
+use super::actors::Statement;
+use super::error::AppError;
+use super::format;
+use super::marks::{self, Paragraph};
+use super::params::check_slug;
+use super::timeline::EventItem;
+use crate::store::read::{self, ActorSummary, ArticleRow, ArticleSummary, Named};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sources.html")]
+pub struct SourcesPage {
+    pub articles: Vec<ArticleSummary>,
+}
+
+pub async fn list_sources(State(db): State<SqlitePool>) -> Result<SourcesPage, AppError> {
+    Ok(SourcesPage {
+        articles: read::articles(&db).await?,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "source.html")]
+pub struct SourcePage {
+    pub article: ArticleRow,
+    pub published: String,
+    pub paragraphs: Vec<Paragraph>,
+    pub statements: Vec<Statement>,
+    pub actors: Vec<ActorSummary>,
+    pub topics: Vec<Named>,
+    pub events: Vec<EventItem>,
+}
+
+pub async fn show_source(
+    State(db): State<SqlitePool>,
+    Path(slug): Path<String>,
+) -> Result<SourcePage, AppError> {
+    check_slug("slug", &slug).map_err(|_| AppError::not_found("source", &slug))?;
+    let (article, body) = read::article_by_slug(&db, &slug)
+        .await?
+        .ok_or_else(|| AppError::not_found("source", &slug))?;
+    let marks_data = read::article_marks(&db, article.id).await?;
+    let quotes = read::article_quotes(&db, article.id).await?;
+    let paragraphs = marks::layout(&body, &marks_data, &quotes);
+    Ok(SourcePage {
+        published: format::short_date(article.published.as_deref()),
+        paragraphs,
+        statements: quotes.into_iter().map(Statement::new).collect(),
+        actors: read::article_actors(&db, article.id).await?,
+        topics: read::article_topics(&db, article.id).await?,
+        events: read::article_events(&db, article.id)
+            .await?
+            .into_iter()
+            .map(EventItem::new)
+            .collect(),
+        article,
+    })
+}

@@ -1,0 +1,89 @@
+//! Topic pages: the taxonomy as a tree with counts, and one topic's events and articles
+//! (a topic includes its subtopics).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use sqlx::SqlitePool;
+
+use super::error::AppError;
+use super::params::check_slug;
+use super::timeline::{MonthGroup, group};
+use crate::store::read::{self, ArticleSummary, TopicRow, TopicSummary};
+
+/// A topic and its depth in the tree, for indentation.
+pub struct TopicNode {
+    pub topic: TopicSummary,
+    pub depth: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "topics.html")]
+pub struct TopicsPage {
+    pub nodes: Vec<TopicNode>,
+}
+
+pub async fn list_topics(State(db): State<SqlitePool>) -> Result<TopicsPage, AppError> {
+    let topics = read::topics(&db).await?;
+    let mut nodes = Vec::new();
+    push_children(&topics, None, 0, &mut nodes);
+    Ok(TopicsPage { nodes })
+}
+
+/// Depth-first, so each topic is followed by its subtopics.
+fn push_children(all: &[TopicSummary], parent: Option<&str>, depth: usize, out: &mut Vec<TopicNode>) {
+    for topic in all.iter().filter(|t| t.parent.as_deref() == parent) {
+        out.push(TopicNode {
+            topic: topic.clone(),
+            depth,
+        });
+        // The taxonomy is checked for unknown parents, not for cycles; a depth bound ends any.
+        if depth < 16 {
+            push_children(all, Some(&topic.slug), depth + 1, out);
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "topic.html")]
+pub struct TopicPage {
+    pub topic: TopicRow,
+    pub parent: Option<TopicRow>,
+    pub children: Vec<TopicSummary>,
+    pub months: Vec<MonthGroup>,
+    pub event_count: usize,
+    pub articles: Vec<ArticleSummary>,
+}
+
+pub async fn show_topic(
+    State(db): State<SqlitePool>,
+    Path(slug): Path<String>,
+) -> Result<TopicPage, AppError> {
+    check_slug("slug", &slug).map_err(|_| AppError::not_found("topic", &slug))?;
+    let topic = read::topic_by_slug(&db, &slug)
+        .await?
+        .ok_or_else(|| AppError::not_found("topic", &slug))?;
+    let parent = match &topic.parent {
+        Some(parent) => read::topic_by_slug(&db, parent).await?,
+        None => None,
+    };
+    let children = read::topics(&db)
+        .await?
+        .into_iter()
+        .filter(|t| t.parent.as_deref() == Some(topic.slug.as_str()))
+        .collect();
+    let filter = read::TimelineFilter {
+        topics: vec![topic.slug.clone()],
+        ..Default::default()
+    };
+    let (events, _) = read::timeline(&db, &filter, i64::MAX).await?;
+    let event_count = events.len();
+    Ok(TopicPage {
+        articles: read::topic_articles(&db, &topic.slug).await?,
+        months: group(events),
+        event_count,
+        children,
+        parent,
+        topic,
+    })
+}

@@ -1,0 +1,98 @@
+//! Shared set-up for the integration tests: a database imported from the seeds, and the real
+//! router called in-process.
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::path::{Path, PathBuf};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use scraper::{Html, Selector};
+use sqlx::SqlitePool;
+use tower::ServiceExt;
+
+use entente::reference::Reference;
+use entente::web::{AppState, make_app};
+
+pub fn seeds() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds")
+}
+
+pub fn reference() -> Reference {
+    Reference::load(&seeds()).expect("seed reference loads")
+}
+
+/// A fresh database in `dir` with the seeds imported.
+pub async fn seeded_db(dir: &Path) -> PathBuf {
+    let db = dir.join("entente.db");
+    let pool = entente::store::open_rw(&db).await.expect("open");
+    let mut log = Vec::new();
+    let summary = entente::import::import(&pool, &reference(), &[seeds()], &mut log)
+        .await
+        .expect("import");
+    assert_eq!(summary.failed, 0, "{}", String::from_utf8_lossy(&log));
+    pool.close().await;
+    db
+}
+
+/// The app as `serve` builds it, on a read-only pool.
+pub async fn app(db: &Path) -> (axum::Router, SqlitePool) {
+    let pool = entente::store::open_ro(db, 2).await.expect("open read-only");
+    (make_app(AppState { db: pool.clone() }), pool)
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: String,
+}
+
+impl Page {
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    /// Texts of the elements matching `css`, whitespace-collapsed.
+    pub fn texts(&self, css: &str) -> Vec<String> {
+        let selector = Selector::parse(css).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .map(|e| e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    /// Values of `attr` on the elements matching `css`.
+    pub fn attrs(&self, css: &str, attr: &str) -> Vec<String> {
+        let selector = Selector::parse(css).expect("valid selector");
+        self.html()
+            .select(&selector)
+            .filter_map(|e| e.value().attr(attr).map(str::to_string))
+            .collect()
+    }
+
+    pub fn count(&self, css: &str) -> usize {
+        let selector = Selector::parse(css).expect("valid selector");
+        self.html().select(&selector).count()
+    }
+}
+
+pub async fn get(app: &axum::Router, uri: &str) -> Page {
+    let response = app
+        .clone()
+        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    Page {
+        status,
+        content_type,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}

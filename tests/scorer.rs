@@ -1,0 +1,49 @@
+//! The shared reference scorer on the seeds, with the floors the project holds.
+//! It runs the real binary (`entente import` then `entente export`), as CI and users do.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Floors on the seeds; raise them as extraction improves, never lower them.
+const FLOORS: [&str; 9] = [
+    "published=1.0",
+    "person_recall=1.0",
+    "person_precision=0.95",
+    "quote_recall=0.95",
+    "attribution=0.95",
+    "quote_precision=0.9",
+    "event_recall=0.9",
+    "event_precision=0.8",
+    "topics=1.0",
+];
+
+#[test]
+fn seeds_score_above_the_floors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let eval = root.join("../shared/eval");
+    assert!(
+        eval.join("score.py").is_file(),
+        "the scorer is expected at {} (shared/ beside the repository)",
+        eval.display()
+    );
+    let mut cmd = Command::new("python3");
+    cmd.arg(eval.join("score.py"))
+        .arg("--gold")
+        .arg(eval.join("gold/seeds.json"))
+        .arg("--bin")
+        .arg(env!("CARGO_BIN_EXE_entente"))
+        .arg("--articles")
+        .arg(root.join("seeds"))
+        .current_dir(root);
+    for floor in FLOORS {
+        cmd.arg("--min").arg(floor);
+    }
+    let output = cmd.output().expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "scorer below the floors or failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
