@@ -25,6 +25,9 @@ pub struct Cli {
     /// Folder holding gazetteer.yaml and topics.yaml (and, for the default command, the seed articles).
     #[arg(long, global = true, env = "ENTENTE_SEEDS", default_value = "seeds")]
     pub seeds: PathBuf,
+    /// Address to serve on (serve, and the default command).
+    #[arg(long, global = true, env = "ENTENTE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -44,11 +47,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value = "events")]
         table: Table,
     },
-    /// Serve the pages.
-    Serve {
-        #[arg(long, env = "ENTENTE_ADDR", default_value = "127.0.0.1:8080")]
-        addr: SocketAddr,
-    },
+    /// Serve the pages (read-only) without importing anything.
+    Serve,
+    /// Print each sentence of an article file with what is extracted from it, and why.
+    Explain { file: PathBuf },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -106,18 +108,20 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             out.flush()?;
             Ok(ExitCode::SUCCESS)
         }
-        Some(Command::Serve { addr }) => {
+        Some(Command::Serve) => {
+            // Migrations are applied at start; serving itself only reads.
             store::open_rw(&cli.db).await?.close().await;
-            crate::web::serve(&cli.db, addr).await?;
+            crate::web::serve(&cli.db, cli.addr).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Explain { file }) => {
+            let reference = Reference::load(&cli.seeds)?;
+            print!("{}", crate::explain::explain(&file, &reference)?);
             Ok(ExitCode::SUCCESS)
         }
         None => {
             import_seeds_if_changed(&cli.db, &cli.seeds).await?;
-            let addr = std::env::var("ENTENTE_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_string());
-            let addr: SocketAddr = addr
-                .parse()
-                .with_context(|| format!("ENTENTE_ADDR: `{addr}` is not an address such as 127.0.0.1:8080"))?;
-            crate::web::serve(&cli.db, addr).await?;
+            crate::web::serve(&cli.db, cli.addr).await?;
             Ok(ExitCode::SUCCESS)
         }
     }

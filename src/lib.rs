@@ -5,6 +5,7 @@
 //! read-only pages. [`import`] and [`export`] drive the stages for the command line ([`cli`]).
 
 pub mod cli;
+pub mod explain;
 pub mod export;
 pub mod extract;
 pub mod import;

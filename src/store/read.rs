@@ -119,6 +119,8 @@ pub struct TimelineFilter {
     pub to: Option<NaiveDate>,
     pub actors: Vec<String>,
     pub topics: Vec<String>,
+    /// PLOVER event types (CONSULT, AGREE, ...).
+    pub kinds: Vec<String>,
 }
 
 /// Adds the filter's conditions; the caller has opened the WHERE clause.
@@ -149,6 +151,11 @@ fn push_filter(qb: &mut QueryBuilder<Sqlite>, filter: &TimelineFilter) {
                SELECT et.event_id FROM event_topics et JOIN topics t ON t.id = et.topic_id
                WHERE t.slug IN (SELECT slug FROM sub))",
         );
+    }
+    if !filter.kinds.is_empty() {
+        qb.push(" AND e.kind IN (SELECT value FROM json_each(")
+            .push_bind(json_list(&filter.kinds))
+            .push("))");
     }
 }
 
@@ -512,6 +519,13 @@ pub async fn topic_articles(pool: &SqlitePool, slug: &str) -> sqlx::Result<Vec<A
 
 pub async fn all_topics(pool: &SqlitePool) -> sqlx::Result<Vec<TopicRow>> {
     sqlx::query_as("SELECT id, slug, name, parent FROM topics ORDER BY slug")
+        .fetch_all(pool)
+        .await
+}
+
+/// The event kinds present, with how many events each has.
+pub async fn event_kinds(pool: &SqlitePool) -> sqlx::Result<Vec<(String, i64)>> {
+    sqlx::query_as("SELECT kind, COUNT(*) FROM events WHERE kind IS NOT NULL GROUP BY kind ORDER BY kind")
         .fetch_all(pool)
         .await
 }

@@ -25,6 +25,7 @@ pub fn parse_timeline(query: Option<&str>) -> Result<TimelineFilter, AppError> {
             "to" => filter.to = Some(parse_date("to", value, filter.to)?),
             "actor" => push_slug(&mut filter.actors, "actor", value)?,
             "topic" => push_slug(&mut filter.topics, "topic", value)?,
+            "kind" => push_kind(&mut filter.kinds, value)?,
             _ => {}
         }
     }
@@ -65,6 +66,24 @@ fn push_slug(list: &mut Vec<String>, param: &str, value: &str) -> Result<(), App
     Ok(())
 }
 
+/// Event kinds are PLOVER names: capital letters (and underscores).
+fn push_kind(list: &mut Vec<String>, value: &str) -> Result<(), AppError> {
+    let ok = value.len() <= 20 && value.chars().all(|c| c.is_ascii_uppercase() || c == '_');
+    if !ok {
+        return Err(AppError::bad_param(
+            "kind",
+            format!("`{}` is not an event kind such as CONSULT or AGREE", shorten(value)),
+        ));
+    }
+    if list.len() >= MAX_VALUES {
+        return Err(AppError::bad_param("kind", format!("more than {MAX_VALUES} values")));
+    }
+    if !list.iter().any(|v| v == value) {
+        list.push(value.to_string());
+    }
+    Ok(())
+}
+
 /// A slug is lowercase letters, digits and hyphens.
 pub fn check_slug(param: &str, value: &str) -> Result<(), AppError> {
     let ok = !value.is_empty()
@@ -92,7 +111,7 @@ fn shorten(value: &str) -> String {
     }
 }
 
-/// The filter as a query string, in canonical order: from, to, actors, topics.
+/// The filter as a query string, in canonical order: from, to, actors, topics, kinds.
 pub fn to_query(filter: &TimelineFilter) -> String {
     let mut out = form_urlencoded::Serializer::new(String::new());
     if let Some(from) = filter.from {
@@ -106,6 +125,9 @@ pub fn to_query(filter: &TimelineFilter) -> String {
     }
     for topic in &filter.topics {
         out.append_pair("topic", topic);
+    }
+    for kind in &filter.kinds {
+        out.append_pair("kind", kind);
     }
     out.finish()
 }
@@ -142,6 +164,7 @@ mod tests {
             ("actor=Emmanuel%20Macron", "actor"),
             ("from=2025-03-01&to=2025-02-01", "to"),
             ("from=2025-03-01&from=2025-03-02", "from"),
+            ("kind=consult", "kind"),
         ] {
             match parse_timeline(Some(query)) {
                 Err(AppError::BadParam { param: p, .. }) => assert_eq!(p, param, "{query}"),
@@ -152,8 +175,8 @@ mod tests {
 
     #[test]
     fn writes_parameters_in_canonical_order() {
-        let f = parse_timeline(Some("topic=b&actor=a&to=2025-03-01&from=2025-02-01")).expect("valid");
-        assert_eq!(to_query(&f), "from=2025-02-01&to=2025-03-01&actor=a&topic=b");
+        let f = parse_timeline(Some("kind=AGREE&topic=b&actor=a&to=2025-03-01&from=2025-02-01")).expect("valid");
+        assert_eq!(to_query(&f), "from=2025-02-01&to=2025-03-01&actor=a&topic=b&kind=AGREE");
         assert_eq!(href("/", &TimelineFilter::default()), "/");
     }
 }

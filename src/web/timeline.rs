@@ -1,5 +1,5 @@
 //! The timeline (`/` and `/timeline`): events in date order, grouped by month and day, with
-//! the date-range, actor and topic filters.
+//! the date-range, actor, topic and event-kind filters.
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -58,6 +58,9 @@ pub struct TimelinePage {
     pub selected_topics: Vec<Named>,
     pub actor_options: Vec<Named>,
     pub topic_options: Vec<Named>,
+    pub selected_kinds: Vec<String>,
+    /// (kind, number of events)
+    pub kind_options: Vec<(String, i64)>,
     pub canonical: String,
 }
 
@@ -93,6 +96,8 @@ pub async fn show_timeline(
         selected_topics,
         actor_options,
         topic_options,
+        selected_kinds: filter.kinds.clone(),
+        kind_options: read::event_kinds(&db).await?,
         canonical: href("/", &filter),
     })
 }
@@ -141,6 +146,13 @@ fn active_filters(filter: &TimelineFilter, actors: &[Named], topics: &[Named]) -
             label: "topic".into(),
             value: topic.name.clone(),
             remove_href: without(&|f| f.topics.retain(|t| *t != topic.slug)),
+        });
+    }
+    for kind in &filter.kinds {
+        active.push(ActiveFilter {
+            label: "kind".into(),
+            value: kind.clone(),
+            remove_href: without(&|f| f.kinds.retain(|k| k != kind)),
         });
     }
     active
