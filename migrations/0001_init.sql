@@ -95,8 +95,17 @@ CREATE TABLE date_mentions (
 );
 CREATE INDEX date_mentions_article ON date_mentions (article_id, start);
 
+-- One statement, however many outlets and translations carry it; each quote is one wording.
+CREATE TABLE statements (
+    id          INTEGER PRIMARY KEY,
+    speaker_key TEXT NOT NULL,               -- actor slug, or "unnamed" for unnamed sources
+    said_on     TEXT
+);
+CREATE INDEX statements_speaker ON statements (speaker_key, said_on);
+
 CREATE TABLE quotes (
     id               INTEGER PRIMARY KEY,
+    statement_id     INTEGER REFERENCES statements (id) ON DELETE SET NULL,
     article_id       INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     sentence_idx     INTEGER NOT NULL,
     start            INTEGER NOT NULL,
@@ -113,6 +122,7 @@ CREATE TABLE quotes (
 );
 CREATE INDEX quotes_article ON quotes (article_id, start);
 CREATE INDEX quotes_speaker ON quotes (speaker_id, said_on);
+CREATE INDEX quotes_statement ON quotes (statement_id);
 
 CREATE TABLE article_topics (
     article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,

@@ -21,6 +21,8 @@ struct ExportArticle {
     author: Option<String>,
     actors: Vec<String>,
     topics: Vec<String>,
+    /// Files of articles that carry at least two of this one's statements (republications).
+    same_report_as: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -36,6 +38,8 @@ struct ExportActor {
 #[derive(Serialize)]
 struct ExportQuote {
     article: String,
+    /// Quotes with the same statement id are one statement in several wordings.
+    statement: Option<i64>,
     text: String,
     speaker: Option<String>,
     speaker_name: Option<String>,
@@ -79,6 +83,7 @@ impl From<QuoteRow> for ExportQuote {
     fn from(q: QuoteRow) -> Self {
         ExportQuote {
             article: q.file,
+            statement: q.statement_id,
             text: q.text,
             speaker: q.speaker_slug,
             speaker_name: q.speaker_name,
@@ -140,11 +145,25 @@ pub async fn json(pool: &SqlitePool, out: &mut dyn Write) -> anyhow::Result<()> 
     {
         article_topics.entry(article_id).or_default().push(slug);
     }
+    let mut same_report: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for (article_id, file) in sqlx::query_as::<_, (i64, String)>(
+        "SELECT q1.article_id, ar.file FROM quotes q1
+         JOIN quotes q2 ON q2.statement_id = q1.statement_id AND q2.article_id <> q1.article_id
+         JOIN articles ar ON ar.id = q2.article_id
+         GROUP BY q1.article_id, q2.article_id HAVING COUNT(DISTINCT q1.statement_id) >= 2
+         ORDER BY 1, 2",
+    )
+    .fetch_all(pool)
+    .await?
+    {
+        same_report.entry(article_id).or_default().push(file);
+    }
     let articles = rows
         .into_iter()
         .map(|a| ExportArticle {
             actors: article_actors.remove(&a.id).unwrap_or_default(),
             topics: article_topics.remove(&a.id).unwrap_or_default(),
+            same_report_as: same_report.remove(&a.id).unwrap_or_default(),
             file: a.file,
             slug: a.slug,
             title: a.title,

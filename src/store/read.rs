@@ -94,6 +94,7 @@ pub struct EventView {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct QuoteRow {
     pub id: i64,
+    pub statement_id: Option<i64>,
     pub text: String,
     pub speaker_slug: Option<String>,
     pub speaker_name: Option<String>,
@@ -321,7 +322,7 @@ pub async fn actor_roles(pool: &SqlitePool, actor_id: i64) -> sqlx::Result<Vec<R
     .await
 }
 
-const QUOTE_COLUMNS: &str = "SELECT q.id, q.text, sp.slug AS speaker_slug, q.speaker_name, q.speaker_text,
+const QUOTE_COLUMNS: &str = "SELECT q.id, q.statement_id, q.text, sp.slug AS speaker_slug, q.speaker_name, q.speaker_text,
         q.reported_by_name, q.said_on, q.sentence_idx, q.start, q.end, q.rule, q.confidence,
         ar.slug AS article_slug, ar.title AS article_title, ar.file, ar.outlet, ar.published
      FROM quotes q JOIN articles ar ON ar.id = q.article_id LEFT JOIN actors sp ON sp.id = q.speaker_id";
@@ -345,6 +346,33 @@ pub async fn all_quotes(pool: &SqlitePool) -> sqlx::Result<Vec<QuoteRow>> {
     let mut qb = QueryBuilder::new(QUOTE_COLUMNS);
     qb.push(" ORDER BY ar.published, ar.id, q.start");
     qb.build_query_as().fetch_all(pool).await
+}
+
+/// Another article that carries at least two of this one's statements: a republication or a
+/// rewrite of the same original report.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct RelatedArticle {
+    pub slug: String,
+    pub file: String,
+    pub title: String,
+    pub outlet: Option<String>,
+    pub via: Option<String>,
+    pub shared: i64,
+}
+
+pub async fn related_articles(pool: &SqlitePool, article_id: i64) -> sqlx::Result<Vec<RelatedArticle>> {
+    sqlx::query_as(
+        "SELECT ar.slug, ar.file, ar.title, ar.outlet, ar.via, COUNT(DISTINCT q2.statement_id) AS shared
+         FROM quotes q1
+         JOIN quotes q2 ON q2.statement_id = q1.statement_id AND q2.article_id <> q1.article_id
+         JOIN articles ar ON ar.id = q2.article_id
+         WHERE q1.article_id = ?
+         GROUP BY ar.id HAVING shared >= 2
+         ORDER BY shared DESC, ar.published",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await
 }
 
 /// An article with how much was found in it.

@@ -224,6 +224,9 @@ async fn prune(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM events WHERE NOT EXISTS (SELECT 1 FROM event_sources s WHERE s.event_id = events.id)")
         .execute(&mut **tx)
         .await?;
+    sqlx::query("DELETE FROM statements WHERE NOT EXISTS (SELECT 1 FROM quotes q WHERE q.statement_id = statements.id)")
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(
         "DELETE FROM actors WHERE origin = 'extracted'
            AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = actors.id)
@@ -305,10 +308,11 @@ impl FactWriter<'_, '_> {
         for quote in &facts.quotes {
             let (speaker_id, speaker_name) = self.speaker(quote.speaker.as_ref()).await?;
             let (reporter_id, reporter_name) = self.speaker(quote.reported_by.as_ref()).await?;
-            sqlx::query(
+            let said_on = quote.date.map(|d| d.to_string());
+            let quote_id: i64 = sqlx::query_scalar(
                 "INSERT INTO quotes (article_id, sentence_idx, start, end, text, speaker_id, speaker_name,
                      speaker_text, reported_by_id, reported_by_name, said_on, rule, confidence)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             )
             .bind(self.article_id)
             .bind(quote.sentence as i64)
@@ -320,11 +324,17 @@ impl FactWriter<'_, '_> {
             .bind(&quote.speaker_text)
             .bind(reporter_id)
             .bind(reporter_name)
-            .bind(quote.date.map(|d| d.to_string()))
+            .bind(&said_on)
             .bind(quote.provenance.rule)
             .bind(quote.provenance.confidence)
-            .execute(&mut **self.tx)
+            .fetch_one(&mut **self.tx)
             .await?;
+            let speaker_key = match &quote.speaker {
+                Some(Speaker::Actor(slug)) => slug.as_str(),
+                _ => UNNAMED,
+            };
+            self.assign_statement(quote_id, speaker_key, said_on.as_deref(), &quote.text)
+                .await?;
         }
         for hit in &facts.topics {
             let Some(topic_id) = self.topic_id(&hit.topic).await? else {
@@ -387,6 +397,50 @@ impl FactWriter<'_, '_> {
                 Ok((id, name.or_else(|| Some(slug.clone()))))
             }
         }
+    }
+
+    /// Files the quote under the statement it is a wording of: the same speaker, said within a
+    /// week, in words close enough to be another outlet's copy or translation. Otherwise it
+    /// starts a statement of its own.
+    async fn assign_statement(
+        &mut self,
+        quote_id: i64,
+        speaker_key: &str,
+        said_on: Option<&str>,
+        text: &str,
+    ) -> sqlx::Result<()> {
+        let candidates: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT s.id, q.text FROM statements s JOIN quotes q ON q.statement_id = s.id
+             WHERE s.speaker_key = ?1 AND q.article_id <> ?2
+               AND (s.said_on IS NULL OR ?3 IS NULL OR abs(julianday(s.said_on) - julianday(?3)) <= 7)",
+        )
+        .bind(speaker_key)
+        .bind(self.article_id)
+        .bind(said_on)
+        .fetch_all(&mut **self.tx)
+        .await?;
+        let threshold = if speaker_key == UNNAMED { 0.6 } else { 0.5 };
+        let best = candidates
+            .iter()
+            .map(|(id, other)| (*id, same_words(text, other)))
+            .filter(|(_, score)| *score >= threshold)
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        let statement_id = match best {
+            Some((id, _)) => id,
+            None => {
+                sqlx::query_scalar("INSERT INTO statements (speaker_key, said_on) VALUES (?, ?) RETURNING id")
+                    .bind(speaker_key)
+                    .bind(said_on)
+                    .fetch_one(&mut **self.tx)
+                    .await?
+            }
+        };
+        sqlx::query("UPDATE quotes SET statement_id = ? WHERE id = ?")
+            .bind(statement_id)
+            .bind(quote_id)
+            .execute(&mut **self.tx)
+            .await?;
+        Ok(())
     }
 
     /// Attaches the event to the same happening already reported elsewhere, or creates it.
@@ -464,6 +518,36 @@ impl FactWriter<'_, '_> {
     }
 }
 
+/// The statement key shared by all unnamed sources; their wording has to match more closely.
+const UNNAMED: &str = "unnamed";
+
+/// How alike two wordings are: the Dice overlap of their words. Fragments of fewer than four
+/// words must match exactly, since "backstop" from two speakers is not one statement.
+fn same_words(a: &str, b: &str) -> f64 {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    if a.len() < 4 || b.len() < 4 {
+        return if a == b { 1.0 } else { 0.0 };
+    }
+    let mut pool = b.clone();
+    let mut common = 0;
+    for word in &a {
+        if let Some(i) = pool.iter().position(|w| w == word) {
+            pool.swap_remove(i);
+            common += 1;
+        }
+    }
+    2.0 * common as f64 / (a.len() + b.len()) as f64
+}
+
 /// Two reports on the same dates describe one happening when they are about the same actor,
 /// or, when neither names one, when their titles share most of their words.
 fn same_happening(principal: Option<&str>, other: Option<&str>, title: &str, other_title: &str) -> bool {
@@ -530,6 +614,17 @@ mod tests {
         assert!(!same_happening(Some("emmanuel-macron"), Some("friedrich-merz"), "x y z", "x y z"));
         assert!(same_happening(None, None, "European Council meets on defence", "European Council meeting on defence"));
         assert!(!same_happening(None, None, "European Council meets", "Ministers sign minerals deal"));
+    }
+
+    #[test]
+    fn translations_of_one_statement_share_most_words() {
+        let politico = "I'm not going to make security guarantees beyond very much. We're going to have Europe do that, because ... Europe is their next-door neighbour, but we're going to make sure everything goes well.";
+        let unn = "I am not going to give any significant security guarantees. We're going to make Europe do it because... Europe is their closest neighbor, but we're going to make sure it goes well,";
+        assert!(same_words(politico, unn) >= 0.5, "{}", same_words(politico, unn));
+        assert!(same_words("This was a waste of time.", "It was a waste of time,") >= 0.6);
+        assert!(same_words("We will have a backing of some kind.", "There is no objection from President Trump.") < 0.5);
+        assert_eq!(same_words("backstop", "Backstop"), 1.0);
+        assert_eq!(same_words("within weeks", "not ready yet"), 0.0);
     }
 
     #[test]

@@ -40,17 +40,42 @@ fn kind_heading(kind: &str) -> &'static str {
     }
 }
 
-/// A statement with its display date.
+/// A statement as first quoted, with its display date and the other outlets' wordings of it.
 pub struct Statement {
     pub quote: QuoteRow,
     pub date: String,
+    pub variants: Vec<QuoteRow>,
 }
 
 impl Statement {
     pub fn new(quote: QuoteRow) -> Self {
         let date = format::short_date(quote.said_on.as_deref().or(quote.published.as_deref()));
-        Statement { quote, date }
+        Statement {
+            quote,
+            date,
+            variants: Vec::new(),
+        }
     }
+
+    /// How many outlets carry the statement.
+    pub fn outlets(&self) -> usize {
+        1 + self.variants.len()
+    }
+}
+
+/// Folds quotes (in time order) that are wordings of one statement into one entry.
+pub fn group_statements(quotes: Vec<QuoteRow>) -> Vec<Statement> {
+    let mut statements: Vec<Statement> = Vec::new();
+    for quote in quotes {
+        let same = quote
+            .statement_id
+            .and_then(|id| statements.iter_mut().find(|s| s.quote.statement_id == Some(id)));
+        match same {
+            Some(statement) => statement.variants.push(quote),
+            None => statements.push(Statement::new(quote)),
+        }
+    }
+    statements
 }
 
 #[derive(Template, WebTemplate)]
@@ -79,11 +104,7 @@ pub async fn show_actor(
     Ok(ActorPage {
         aliases: read::actor_aliases(&db, actor.id).await?,
         roles: read::actor_roles(&db, actor.id).await?,
-        statements: read::actor_quotes(&db, actor.id)
-            .await?
-            .into_iter()
-            .map(Statement::new)
-            .collect(),
+        statements: group_statements(read::actor_quotes(&db, actor.id).await?),
         events: events.into_iter().map(EventItem::new).collect(),
         actor,
     })

@@ -12,7 +12,7 @@ use super::format;
 use super::marks::{self, Paragraph};
 use super::params::check_slug;
 use super::timeline::EventItem;
-use crate::store::read::{self, ActorSummary, ArticleRow, ArticleSummary, Named};
+use crate::store::read::{self, ActorSummary, ArticleRow, ArticleSummary, Named, RelatedArticle};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "sources.html")]
@@ -36,6 +36,7 @@ pub struct SourcePage {
     pub actors: Vec<ActorSummary>,
     pub topics: Vec<Named>,
     pub events: Vec<EventItem>,
+    pub related: Vec<RelatedArticle>,
 }
 
 pub async fn show_source(
@@ -60,6 +61,7 @@ pub async fn show_source(
             .into_iter()
             .map(EventItem::new)
             .collect(),
+        related: read::related_articles(&db, article.id).await?,
         article,
     })
 }
