@@ -84,10 +84,15 @@ async fn date_filters_narrow_the_range_and_stay_in_the_form() {
     assert!(!dates.is_empty());
     assert!(dates.iter().all(|d| d.as_str() <= "2025-02-28"), "{dates:?}");
 
+    // One day: that day's events, and coarser ones ("this week") whose range covers it.
     let page = get(&site.app, "/?from=2025-02-26&to=2025-02-26").await;
     let dates = event_dates(&page);
-    assert!(!dates.is_empty());
-    assert!(dates.iter().all(|d| d == "2025-02-26"), "{dates:?}");
+    assert!(dates.iter().filter(|d| *d == "2025-02-26").count() >= 3, "{dates:?}");
+    assert!(dates.iter().all(|d| d.as_str() <= "2025-02-26"), "{dates:?}");
+    let precisions = page.texts("article.event .precision");
+    for (date, precision) in dates.iter().zip(&precisions) {
+        assert!(date == "2025-02-26" || precision != "day", "{date} {precision}");
+    }
 }
 
 #[tokio::test]

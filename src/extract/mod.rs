@@ -4,10 +4,19 @@
 //! the text it came from, the index of its sentence, the rule that produced it and a confidence,
 //! so that pages can anchor it and `entente explain` can say why it exists.
 
+mod actors;
+pub(crate) mod dates;
+mod events;
+mod quotes;
+mod sentences;
+mod topics;
+#[cfg(test)]
+mod tests;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::reference::{ActorEntry, Reference};
+use crate::reference::{ActorEntry, ActorKind, Reference};
 
 /// What `extract` reads: the cleaned body of one article.
 #[derive(Debug, Clone, Copy)]
@@ -121,6 +130,7 @@ pub struct EventFact {
     pub title: String,
     /// PLOVER event type (CONSULT, AGREE, ...), when known.
     pub kind: Option<String>,
+    /// People first, in text order; the first actor is the one the event is mainly about.
     pub actors: Vec<String>,
     pub topics: Vec<String>,
     pub sentence: usize,
@@ -142,15 +152,71 @@ pub struct Facts {
 }
 
 /// The compiled reference data (matchers built once), reused for every article of an import.
-pub struct Extractor {}
+pub struct Extractor {
+    dates: dates::DateFinder,
+    actors: actors::ActorMatcher,
+    quotes: quotes::QuoteFinder,
+    topics: topics::TopicMatcher,
+    events: events::EventFinder,
+}
 
 impl Extractor {
-    pub fn new(_reference: &Reference) -> Self {
-        Extractor {}
+    pub fn new(reference: &Reference) -> Self {
+        Extractor {
+            dates: dates::DateFinder::new(),
+            actors: actors::ActorMatcher::new(reference),
+            quotes: quotes::QuoteFinder::new(),
+            topics: topics::TopicMatcher::new(reference),
+            events: events::EventFinder::new(),
+        }
     }
 
     /// Extracts all facts from one article.
-    pub fn extract(&self, _input: Input<'_>) -> Facts {
-        Facts::default()
+    pub fn extract(&self, input: Input<'_>) -> Facts {
+        let text = input.text;
+        let sentences = sentences::split(text);
+        let dates = self.dates.find(text, &sentences, input.published);
+        let found = self.actors.find(text, &sentences, input.published);
+        let new_actors = found.new_actors;
+        let mentions = found.mentions;
+        let is_person = |slug: &str| {
+            new_actors.iter().any(|a| a.slug == slug)
+                || self.actors.actor(slug).is_some_and(|a| a.kind == ActorKind::Person)
+        };
+        let is_name = |phrase: &str| self.actors.is_name(phrase);
+        let quotes = self.quotes.find(&quotes::Context {
+            text,
+            sentences: &sentences,
+            mentions: &mentions,
+            dates: &dates,
+            published: input.published,
+            is_person: &is_person,
+            is_name: &is_name,
+        });
+        let short_name = |slug: &str| {
+            let entry = new_actors.iter().find(|a| a.slug == slug).or_else(|| self.actors.actor(slug));
+            match entry {
+                Some(a) if a.kind == ActorKind::Person => {
+                    a.name.split_whitespace().last().unwrap_or(&a.name).to_string()
+                }
+                Some(a) => a.name.clone(),
+                None => slug.to_string(),
+            }
+        };
+        let sentence_topics = |s: &str| self.topics.sentence_topics(s);
+        let regions = quotes::regions(text);
+        let events = self.events.find(&events::Context {
+            text,
+            sentences: &sentences,
+            dates: &dates,
+            mentions: &mentions,
+            regions: &regions,
+            published: input.published,
+            is_person: &is_person,
+            short_name: &short_name,
+            topics: &sentence_topics,
+        });
+        let topics = self.topics.article_topics(text, input.title);
+        Facts { sentences, dates, mentions, quotes, topics, events, new_actors }
     }
 }

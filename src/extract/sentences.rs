@@ -1,0 +1,149 @@
+//! Sentence splitting: paragraph breaks always end a sentence; inside a paragraph a `.`, `!` or
+//! `?` ends one unless it closes an abbreviation or an initial, or sits inside a quotation.
+
+use crate::extract::{Sentence, Span};
+
+/// Abbreviations that never end a sentence (a title or a month before a number).
+const TITLES: &[&str] = &[
+    "Mr", "Mrs", "Ms", "Dr", "St", "No", "Gen", "Sen", "Rep", "Gov", "Lt", "Col", "Prof", "Rev",
+    "Capt", "Sgt", "Maj", "Adm", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
+    "Oct", "Nov", "Dec", "vs", "approx", "Jr", "Sr", "Pres", "Gens",
+];
+
+/// Words that start a new sentence after an abbreviation such as "U.S." closes one.
+const OPENERS: &[&str] = &[
+    "The", "A", "An", "He", "She", "It", "They", "We", "I", "But", "And", "In", "On", "This",
+    "That", "These", "Those", "There", "His", "Her", "Its", "Their", "Meanwhile", "However",
+    "While", "When", "After", "Asked", "According", "Despite", "Still", "Yet", "So",
+];
+
+/// Splits `text` into sentences, as spans with surrounding whitespace trimmed.
+pub(crate) fn split(text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut para_start = 0;
+    for (i, _) in text.match_indices('\n').chain(std::iter::once((text.len(), ""))) {
+        split_paragraph(text, para_start, i, &mut out);
+        para_start = i + 1;
+    }
+    out
+}
+
+fn split_paragraph(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>) {
+    let para = &text[start..end];
+    let mut sent_start = 0;
+    let mut in_curly = 0usize;
+    let mut in_straight = false;
+    let chars: Vec<(usize, char)> = para.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        match c {
+            '“' | '«' | '„' => in_curly += 1,
+            '”' | '»' => in_curly = in_curly.saturating_sub(1),
+            '"' => in_straight = !in_straight,
+            '.' | '!' | '?' => {
+                // Skip closing marks that belong to the sentence.
+                let mut j = k + 1;
+                while j < chars.len() && matches!(chars[j].1, '"' | '”' | '’' | '\'' | ')' | '»') {
+                    j += 1;
+                }
+                let closes_quote = j > k + 1;
+                let inside = (in_curly > 0 || in_straight) && !closes_quote;
+                if inside || j >= chars.len() || !chars[j].1.is_whitespace() {
+                    continue;
+                }
+                let next_word = next_word(para, chars[j].0);
+                if c == '.' && !ends_sentence(&para[..i], next_word) {
+                    continue;
+                }
+                if !next_word.starts_with(|n: char| {
+                    n.is_uppercase() || n.is_ascii_digit() || matches!(n, '"' | '“' | '«' | '‘' | '(' | '[' | '–' | '—')
+                }) {
+                    continue;
+                }
+                let cut = chars.get(j).map_or(para.len(), |&(b, _)| b);
+                push(out, start + sent_start, start + cut, text);
+                sent_start = cut;
+                in_curly = 0;
+                in_straight = false;
+            }
+            _ => {}
+        }
+    }
+    push(out, start + sent_start, end, text);
+}
+
+fn next_word(para: &str, from: usize) -> &str {
+    let rest = para[from..].trim_start();
+    rest.split(|c: char| c.is_whitespace()).next().unwrap_or("")
+}
+
+/// Whether the period at the end of `before` ends a sentence, given the word after it.
+fn ends_sentence(before: &str, next: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '“' || c == '"')
+        .next()
+        .unwrap_or("");
+    if TITLES.contains(&word) {
+        return false;
+    }
+    // An initial ("J. D. Vance") or a dotted abbreviation ("U.S", "E.U").
+    let is_initial = word.chars().count() == 1 && word.chars().all(char::is_uppercase);
+    let dotted = word.contains('.') && word.chars().all(|c| c == '.' || c.is_alphabetic());
+    if is_initial || dotted {
+        let bare = next.trim_start_matches(['"', '“', '‘']);
+        return OPENERS.contains(&bare);
+    }
+    true
+}
+
+fn push(out: &mut Vec<Sentence>, start: usize, end: usize, text: &str) {
+    let slice = &text[start..end];
+    let lead = slice.len() - slice.trim_start().len();
+    let trail = slice.len() - slice.trim_end().len();
+    if lead + trail < slice.len() {
+        out.push(Sentence {
+            span: Span { start: start + lead, end: end - trail },
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<&str> {
+        split(text).iter().map(|s| &text[s.span.start..s.span.end]).collect()
+    }
+
+    #[test]
+    fn abbreviations_and_initials_do_not_split() {
+        let t = "U.S. Secretary of State Marco Rubio met Mr. Sybiha on Feb. 12 at No. 10. J. D. Vance was there too.";
+        assert_eq!(
+            texts(t),
+            vec![
+                "U.S. Secretary of State Marco Rubio met Mr. Sybiha on Feb. 12 at No. 10.",
+                "J. D. Vance was there too."
+            ]
+        );
+    }
+
+    #[test]
+    fn dotted_abbreviation_can_end_a_sentence() {
+        let t = "The force would be backed by the U.S. The plan includes 30,000 troops.";
+        assert_eq!(texts(t).len(), 2);
+    }
+
+    #[test]
+    fn quotes_keep_their_inner_sentence_ends() {
+        let t = "He said: “We are ready. We will act.” Then he left. “It works,” she said. “Really.”";
+        assert_eq!(
+            texts(t),
+            vec!["He said: “We are ready. We will act.”", "Then he left.", "“It works,” she said.", "“Really.”"]
+        );
+    }
+
+    #[test]
+    fn paragraph_breaks_always_end_a_sentence() {
+        let t = "Talks resumed in Riyadh\nThe delegations met for nine hours";
+        assert_eq!(texts(t), vec!["Talks resumed in Riyadh", "The delegations met for nine hours"]);
+    }
+}
