@@ -1,7 +1,7 @@
 //! How dates read on the pages: with their precision, so "week of 24 Feb 2025" never
 //! passes for a day.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate, Weekday};
 
 fn parse(date: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
@@ -13,7 +13,13 @@ pub fn date_label(start: &str, end: &str, precision: &str) -> String {
         return start.to_string();
     };
     match precision {
-        "week" => format!("week of {}", s.format("%-d %b %Y")),
+        // A calendar week reads as one; "later this week" (Wednesday to Sunday) as its range.
+        "week" => match e {
+            Some(e) if s.weekday() != Weekday::Mon || (e - s).num_days() != 6 => {
+                format!("{} – {}", s.format("%-d %b"), e.format("%-d %b %Y"))
+            }
+            _ => format!("week of {}", s.format("%-d %b %Y")),
+        },
         "month" => s.format("%B %Y").to_string(),
         "year" => s.format("%Y").to_string(),
         _ => match e {
@@ -54,6 +60,7 @@ mod tests {
         assert_eq!(date_label("2025-02-26", "2025-02-26", "day"), "26 Feb 2025");
         assert_eq!(date_label("2025-02-24", "2025-02-26", "day"), "24–26 Feb 2025");
         assert_eq!(date_label("2025-02-24", "2025-03-02", "week"), "week of 24 Feb 2025");
+        assert_eq!(date_label("2025-02-26", "2025-03-02", "week"), "26 Feb – 2 Mar 2025");
         assert_eq!(date_label("2025-02-01", "2025-02-28", "month"), "February 2025");
         assert_eq!(day_label("2025-02-26", "2025-02-26", "day"), "Wednesday 26 February");
         assert_eq!(short_date(None), "undated");

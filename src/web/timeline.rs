@@ -9,7 +9,7 @@ use sqlx::SqlitePool;
 use super::error::AppError;
 use super::format;
 use super::params::{self, href};
-use crate::store::read::{self, EventView, Named, TimelineFilter};
+use crate::store::read::{self, EventView, Named, SourceRef, TimelineFilter};
 
 /// The most events one page shows; the count above the list says how many match in all.
 const PAGE_LIMIT: i64 = 500;
@@ -35,6 +35,17 @@ impl EventItem {
         let e = &view.event;
         let date = format::date_label(&e.date_start, &e.date_end, &e.precision);
         EventItem { view, date }
+    }
+
+    /// One link per article (its first cited sentence): a list entry names each outlet once.
+    pub fn source_links(&self) -> Vec<&SourceRef> {
+        let mut links: Vec<&SourceRef> = Vec::new();
+        for source in &self.view.sources {
+            if !links.iter().any(|s| s.article_slug == source.article_slug) {
+                links.push(source);
+            }
+        }
+        links
     }
 }
 
