@@ -16,6 +16,7 @@ CREATE TABLE articles (
     content_hash TEXT NOT NULL,              -- sha256 of the bytes, the reference data and the rules
     title        TEXT NOT NULL,
     outlet       TEXT,
+    outlet_slug  TEXT,                       -- the outlet as a URL slug, for the outlet facet
     via          TEXT,                       -- the outlet it reports or republishes
     url          TEXT,
     published    TEXT,                       -- YYYY-MM-DD, NULL when undated
@@ -26,6 +27,7 @@ CREATE TABLE articles (
 );
 CREATE INDEX articles_published ON articles (published, id);
 CREATE INDEX articles_raw_hash ON articles (raw_hash);
+CREATE INDEX articles_outlet ON articles (outlet_slug, id);
 
 CREATE TABLE actors (
     id          INTEGER PRIMARY KEY,
@@ -61,12 +63,14 @@ CREATE TABLE topics (
 );
 
 CREATE TABLE sentences (
+    id         INTEGER PRIMARY KEY,
     article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     idx        INTEGER NOT NULL,
     start      INTEGER NOT NULL,
     end        INTEGER NOT NULL,
-    PRIMARY KEY (article_id, idx)
-) WITHOUT ROWID;
+    text       TEXT NOT NULL,                -- copy of the body's span, for search and citations
+    UNIQUE (article_id, idx)
+);
 
 CREATE TABLE mentions (
     id           INTEGER PRIMARY KEY,
@@ -175,3 +179,37 @@ CREATE TABLE event_topics (
 ) WITHOUT ROWID;
 CREATE INDEX event_topics_topic ON event_topics (topic_id, event_id);
 CREATE INDEX event_topics_article ON event_topics (article_id);
+
+-- Full-text search (FTS5), kept in step with its tables by triggers. Foreign-key cascades fire
+-- the delete triggers too, so replacing an article cleans its entries.
+CREATE VIRTUAL TABLE sentences_fts USING fts5 (text, content = 'sentences', content_rowid = 'id');
+CREATE TRIGGER sentences_fts_insert AFTER INSERT ON sentences BEGIN
+    INSERT INTO sentences_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER sentences_fts_delete AFTER DELETE ON sentences BEGIN
+    INSERT INTO sentences_fts (sentences_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+
+CREATE VIRTUAL TABLE quotes_fts USING fts5 (text, content = 'quotes', content_rowid = 'id');
+CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+    INSERT INTO quotes_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+    INSERT INTO quotes_fts (quotes_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+
+CREATE VIRTUAL TABLE events_fts USING fts5 (title, content = 'events', content_rowid = 'id');
+CREATE TRIGGER events_fts_insert AFTER INSERT ON events BEGIN
+    INSERT INTO events_fts (rowid, title) VALUES (new.id, new.title);
+END;
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events BEGIN
+    INSERT INTO events_fts (events_fts, rowid, title) VALUES ('delete', old.id, old.title);
+END;
+
+CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body, content = 'articles', content_rowid = 'id');
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, body) VALUES (new.id, new.title, new.body);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', old.id, old.title, old.body);
+END;

@@ -8,6 +8,7 @@ use serde::Serialize;
 use sqlx::SqlitePool;
 
 use crate::store::read::{self, EventView, QuoteRow};
+use crate::store::timeline::{self, TimelineFilter};
 
 #[derive(Serialize)]
 struct ExportArticle {
@@ -50,8 +51,9 @@ struct ExportQuote {
     confidence: f64,
 }
 
+/// An event as every export writes it (the `entente export` JSON and the `.json` twins).
 #[derive(Serialize)]
-struct ExportEvent {
+pub struct ExportEvent {
     slug: String,
     date: String,
     date_end: String,
@@ -115,8 +117,7 @@ impl From<EventView> for ExportEvent {
 }
 
 async fn all_events(pool: &SqlitePool) -> sqlx::Result<Vec<EventView>> {
-    let (events, _) = read::timeline(pool, &read::TimelineFilter::default(), i64::MAX).await?;
-    Ok(events)
+    timeline::all(pool, &TimelineFilter::default()).await
 }
 
 pub async fn json(pool: &SqlitePool, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -10,7 +10,7 @@ use sqlx::SqlitePool;
 
 use crate::extract::{Extractor, Input};
 use crate::ingest::{self, Document};
-use crate::reference::Reference;
+use crate::reference::{Reference, slugify};
 use crate::store::write::{self, ArticleRecord, Saved};
 
 /// Bump when extraction rules change in a way that should re-extract unchanged files.
@@ -131,6 +131,7 @@ fn record(doc: &Document, fingerprint: &str) -> ArticleRecord {
             .map(str::to_string)
             .unwrap_or_else(|| fallback_title(&doc.cleaned.text)),
         outlet: doc.front.outlet.clone(),
+        outlet_slug: doc.front.outlet.as_deref().map(slugify).filter(|s| !s.is_empty()),
         via: doc.front.via.clone(),
         url: doc.front.url.clone(),
         published: doc.published().map(|d| d.to_string()),

@@ -45,8 +45,8 @@ async fn timeline_groups_events_by_month_with_linked_sources() {
     }
     assert_eq!(page.count("article.event"), page.count("article.event h3.title a"));
     assert_eq!(page.count("article.event"), page.count("article.event .precision"));
-    let count = page.texts("p.count");
-    assert_eq!(count, [format!("Showing {n} of {n} events.", n = dates.len())]);
+    let count = page.texts("p.count").join("");
+    assert!(count.starts_with(&format!("Showing 1–{n} of {n} events.", n = dates.len())), "{count}");
 
     let same = get(&site.app, "/timeline").await;
     ok_html(&same);
@@ -141,7 +141,10 @@ async fn topic_filter_includes_subtopics_and_combines_with_others() {
     assert!(!dates.is_empty());
     assert!(dates.iter().all(|d| ("2025-02-01".."2025-04-01").contains(&d.as_str())), "{dates:?}");
     assert_eq!(combined.count("article.event:has(a.actor[href='/actors/emmanuel-macron'])"), dates.len());
-    assert_eq!(combined.attrs("link[rel=canonical]", "href"), ["/?from=2025-02-01&to=2025-03-31&actor=emmanuel-macron&topic=ukraine-war"]);
+    assert_eq!(
+        combined.attrs("link[rel=canonical]", "href"),
+        ["http://127.0.0.1:8080/?from=2025-02-01&to=2025-03-31&actor=emmanuel-macron&topic=ukraine-war"]
+    );
     assert_eq!(combined.count(".active-filters a.remove"), 4);
 }
 

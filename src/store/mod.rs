@@ -2,6 +2,8 @@
 //! the schema migrations, writing one article's facts per transaction, and the read queries.
 
 pub mod read;
+pub mod search;
+pub mod timeline;
 pub mod write;
 
 use std::path::Path;

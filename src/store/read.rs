@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{QueryBuilder, SqlitePool};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ArticleRow {
@@ -113,76 +113,6 @@ pub struct QuoteRow {
     pub published: Option<String>,
 }
 
-/// The timeline's filters, already validated.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TimelineFilter {
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    pub actors: Vec<String>,
-    pub topics: Vec<String>,
-    /// PLOVER event types (CONSULT, AGREE, ...).
-    pub kinds: Vec<String>,
-}
-
-/// Adds the filter's conditions; the caller has opened the WHERE clause.
-fn push_filter(qb: &mut QueryBuilder<Sqlite>, filter: &TimelineFilter) {
-    if let Some(from) = filter.from {
-        qb.push(" AND e.date_end >= ").push_bind(from.to_string());
-    }
-    if let Some(to) = filter.to {
-        qb.push(" AND e.date_start <= ").push_bind(to.to_string());
-    }
-    if !filter.actors.is_empty() {
-        qb.push(
-            " AND e.id IN (SELECT ea.event_id FROM event_actors ea JOIN actors a ON a.id = ea.actor_id
-               WHERE a.slug IN (SELECT value FROM json_each(",
-        )
-        .push_bind(json_list(&filter.actors))
-        .push(")))");
-    }
-    if !filter.topics.is_empty() {
-        // A topic includes its descendants.
-        qb.push(
-            " AND e.id IN (WITH RECURSIVE sub(slug) AS (
-                   SELECT value FROM json_each(",
-        )
-        .push_bind(json_list(&filter.topics))
-        .push(
-            ") UNION SELECT t.slug FROM topics t JOIN sub ON t.parent = sub.slug)
-               SELECT et.event_id FROM event_topics et JOIN topics t ON t.id = et.topic_id
-               WHERE t.slug IN (SELECT slug FROM sub))",
-        );
-    }
-    if !filter.kinds.is_empty() {
-        qb.push(" AND e.kind IN (SELECT value FROM json_each(")
-            .push_bind(json_list(&filter.kinds))
-            .push("))");
-    }
-}
-
-fn json_list(items: &[String]) -> String {
-    serde_json::to_string(items).unwrap_or_else(|_| "[]".to_string())
-}
-
-/// Events matching `filter`, in date order, at most `limit`, and how many match in all.
-pub async fn timeline(
-    pool: &SqlitePool,
-    filter: &TimelineFilter,
-    limit: i64,
-) -> sqlx::Result<(Vec<EventView>, i64)> {
-    let mut count = QueryBuilder::new("SELECT COUNT(*) FROM events e WHERE 1 = 1");
-    push_filter(&mut count, filter);
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-
-    let mut qb = QueryBuilder::new(
-        "SELECT e.id, e.slug, e.date_start, e.date_end, e.precision, e.title, e.kind FROM events e WHERE 1 = 1",
-    );
-    push_filter(&mut qb, filter);
-    qb.push(" ORDER BY e.date_start, e.date_end, e.id LIMIT ").push_bind(limit);
-    let events: Vec<EventRow> = qb.build_query_as().fetch_all(pool).await?;
-    Ok((event_views(pool, events).await?, total))
-}
-
 /// Attaches actors, topics and sources to events, in three queries.
 pub async fn event_views(pool: &SqlitePool, events: Vec<EventRow>) -> sqlx::Result<Vec<EventView>> {
     let ids = serde_json::to_string(&events.iter().map(|e| e.id).collect::<Vec<_>>())
@@ -205,8 +135,7 @@ pub async fn event_views(pool: &SqlitePool, events: Vec<EventRow>) -> sqlx::Resu
     let sources: Vec<SourceRow> =
         sqlx::query_as(
             "SELECT es.event_id, ar.slug AS article_slug, ar.title AS article_title, ar.file, ar.outlet,
-                    ar.published, es.sentence_idx,
-                    CAST(substr(CAST(ar.body AS BLOB), s.start + 1, s.end - s.start) AS TEXT) AS sentence
+                    ar.published, es.sentence_idx, s.text AS sentence
              FROM event_sources es
              JOIN articles ar ON ar.id = es.article_id
              JOIN sentences s ON s.article_id = es.article_id AND s.idx = es.sentence_idx
@@ -591,6 +520,113 @@ pub async fn names_of_topics(pool: &SqlitePool, slugs: &[String]) -> sqlx::Resul
         "SELECT t.slug, t.name FROM json_each(?) j JOIN topics t ON t.slug = j.value ORDER BY j.key",
     )
     .bind(json_list(slugs))
+    .fetch_all(pool)
+    .await
+}
+
+/// A list of strings as a JSON array, for `json_each(?)` in queries.
+pub(crate) fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_else(|_| "[]".to_string())
+}
+
+pub async fn unknown_outlet_slugs(pool: &SqlitePool, slugs: &[String]) -> sqlx::Result<Vec<String>> {
+    sqlx::query_scalar(
+        "SELECT value FROM json_each(?) WHERE value NOT IN (SELECT outlet_slug FROM articles WHERE outlet_slug IS NOT NULL)",
+    )
+    .bind(json_list(slugs))
+    .fetch_all(pool)
+    .await
+}
+
+/// Actors that share the most events with `actor_id` (countries aside): (actor, shared events).
+pub async fn co_actors(pool: &SqlitePool, actor_id: i64, limit: i64) -> sqlx::Result<Vec<(Named, i64)>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT a.slug, a.name, COUNT(DISTINCT ea2.event_id) AS shared
+         FROM event_actors ea1 JOIN event_actors ea2 ON ea2.event_id = ea1.event_id AND ea2.actor_id <> ea1.actor_id
+         JOIN actors a ON a.id = ea2.actor_id
+         WHERE ea1.actor_id = ? AND a.kind <> 'country'
+         GROUP BY a.id ORDER BY shared DESC, a.name LIMIT ?",
+    )
+    .bind(actor_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(slug, name, n)| (Named { slug, name }, n)).collect())
+}
+
+/// The topics of the articles an actor is quoted in: (topic, statements).
+pub async fn speaker_topics(pool: &SqlitePool, actor_id: i64, limit: i64) -> sqlx::Result<Vec<(Named, i64)>> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT t.slug, t.name, COUNT(DISTINCT COALESCE(q.statement_id, -q.id)) AS n
+         FROM quotes q JOIN article_topics at ON at.article_id = q.article_id JOIN topics t ON t.id = at.topic_id
+         WHERE q.speaker_id = ? GROUP BY t.id ORDER BY n DESC, t.name LIMIT ?",
+    )
+    .bind(actor_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(slug, name, n)| (Named { slug, name }, n)).collect())
+}
+
+/// Statements by any of `speakers`, in time order, optionally only in articles on `topics`
+/// (or their subtopics) and within a date range.
+pub async fn compare_quotes(
+    pool: &SqlitePool,
+    speakers: &[String],
+    topics: &[String],
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> sqlx::Result<Vec<QuoteRow>> {
+    let mut qb = QueryBuilder::new(QUOTE_COLUMNS);
+    qb.push(" WHERE sp.slug IN (SELECT value FROM json_each(").push_bind(json_list(speakers)).push("))");
+    if !topics.is_empty() {
+        qb.push(
+            " AND q.article_id IN (WITH RECURSIVE sub(slug) AS (SELECT value FROM json_each(",
+        )
+        .push_bind(json_list(topics))
+        .push(
+            ") UNION SELECT t.slug FROM topics t JOIN sub ON t.parent = sub.slug)
+             SELECT at.article_id FROM article_topics at JOIN topics t ON t.id = at.topic_id
+             WHERE t.slug IN (SELECT slug FROM sub))",
+        );
+    }
+    if let Some(from) = from {
+        qb.push(" AND COALESCE(q.said_on, ar.published) >= ").push_bind(from.to_string());
+    }
+    if let Some(to) = to {
+        qb.push(" AND COALESCE(q.said_on, ar.published) <= ").push_bind(to.to_string());
+    }
+    qb.push(" ORDER BY COALESCE(q.said_on, ar.published), ar.published, ar.id, q.start");
+    qb.build_query_as().fetch_all(pool).await
+}
+
+/// Events near `event` in time (within `days`) that share one of its people.
+pub async fn related_events(pool: &SqlitePool, event_id: i64, days: i64, limit: i64) -> sqlx::Result<Vec<EventView>> {
+    let rows: Vec<EventRow> = sqlx::query_as(
+        "SELECT e.id, e.slug, e.date_start, e.date_end, e.precision, e.title, e.kind
+         FROM events e JOIN events me ON me.id = ?1
+         WHERE e.id <> me.id
+           AND abs(julianday(e.date_start) - julianday(me.date_start)) <= ?2
+           AND EXISTS (SELECT 1 FROM event_actors a1 JOIN event_actors a2 ON a2.actor_id = a1.actor_id
+                       JOIN actors p ON p.id = a1.actor_id
+                       WHERE a1.event_id = me.id AND a2.event_id = e.id AND p.kind = 'person')
+         ORDER BY abs(julianday(e.date_start) - julianday(me.date_start)), e.date_start, e.id
+         LIMIT ?3",
+    )
+    .bind(event_id)
+    .bind(days)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    event_views(pool, rows).await
+}
+
+/// People with at least one statement, most quoted first: the compare page's choices.
+pub async fn quoted_people(pool: &SqlitePool) -> sqlx::Result<Vec<Named>> {
+    sqlx::query_as(
+        "SELECT a.slug, a.name FROM actors a JOIN quotes q ON q.speaker_id = a.id
+         WHERE a.kind = 'person' GROUP BY a.id ORDER BY COUNT(*) DESC, a.name",
+    )
     .fetch_all(pool)
     .await
 }

@@ -20,6 +20,7 @@ pub struct ArticleRecord {
     pub content_hash: String,
     pub title: String,
     pub outlet: Option<String>,
+    pub outlet_slug: Option<String>,
     pub via: Option<String>,
     pub url: Option<String>,
     pub published: Option<String>,
@@ -186,9 +187,9 @@ pub async fn save_article(
         None => unique_slug(&mut tx, "articles", &slugify_words(&article.title, 8)).await?,
     };
     let article_id: i64 = sqlx::query_scalar(
-        "INSERT INTO articles (slug, path, file, raw_hash, content_hash, title, outlet, via, url,
-             published, author, language, body, imported_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        "INSERT INTO articles (slug, path, file, raw_hash, content_hash, title, outlet, outlet_slug, via,
+             url, published, author, language, body, imported_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
          RETURNING id",
     )
     .bind(&slug)
@@ -198,6 +199,7 @@ pub async fn save_article(
     .bind(&article.content_hash)
     .bind(&article.title)
     .bind(&article.outlet)
+    .bind(&article.outlet_slug)
     .bind(&article.via)
     .bind(&article.url)
     .bind(&article.published)
@@ -213,7 +215,7 @@ pub async fn save_article(
         actor_ids: HashMap::new(),
         topic_ids: HashMap::new(),
     };
-    writer.write(facts).await?;
+    writer.write(facts, &article.body).await?;
     prune(&mut tx).await?;
     tx.commit().await?;
     Ok(saved)
@@ -247,7 +249,7 @@ struct FactWriter<'t, 'c> {
 }
 
 impl FactWriter<'_, '_> {
-    async fn write(&mut self, facts: &Facts) -> sqlx::Result<()> {
+    async fn write(&mut self, facts: &Facts, body: &str) -> sqlx::Result<()> {
         for actor in &facts.new_actors {
             // A gazetteer entry always wins over an actor guessed from the text.
             let known: Option<String> =
@@ -261,11 +263,13 @@ impl FactWriter<'_, '_> {
             }
         }
         for (idx, sentence) in facts.sentences.iter().enumerate() {
-            sqlx::query("INSERT INTO sentences (article_id, idx, start, end) VALUES (?, ?, ?, ?)")
+            let text = body.get(sentence.span.start..sentence.span.end).unwrap_or("").trim();
+            sqlx::query("INSERT INTO sentences (article_id, idx, start, end, text) VALUES (?, ?, ?, ?, ?)")
                 .bind(self.article_id)
                 .bind(idx as i64)
                 .bind(sentence.span.start as i64)
                 .bind(sentence.span.end as i64)
+                .bind(text)
                 .execute(&mut **self.tx)
                 .await?;
         }

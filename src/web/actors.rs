@@ -1,34 +1,44 @@
-//! Actor pages: the list of actors, and one actor's statements in time order with the events
-//! they took part in.
+//! Actor pages: the list of actors, and one actor's statements by month (with the office they
+//! held when speaking and how many outlets carry each), the events they took part in, who they
+//! appear with most and the topics they speak on.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
+use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
 use super::error::AppError;
 use super::format;
+use super::meta::{Origin, PageMeta};
 use super::params::check_slug;
 use super::timeline::EventItem;
-use crate::store::read::{self, ActorRow, ActorSummary, QuoteRow, RoleRow};
+use crate::store::read::{self, ActorRow, ActorSummary, Named, QuoteRow, RoleRow};
+use crate::store::timeline::{self as tl, TimelineFilter};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "actors.html")]
 pub struct ActorsPage {
+    pub meta: PageMeta,
     /// (kind heading, actors of that kind)
     pub groups: Vec<(String, Vec<ActorSummary>)>,
 }
 
-pub async fn list_actors(State(db): State<SqlitePool>) -> Result<ActorsPage, AppError> {
+pub async fn list_actors(State(db): State<SqlitePool>, origin: Origin) -> Result<ActorsPage, AppError> {
     let mut groups: Vec<(String, Vec<ActorSummary>)> = Vec::new();
-    for actor in read::actors(&db).await? {
+    let actors = read::actors(&db).await?;
+    let description = format!("{} actors in the diplomacy timeline.", actors.len());
+    for actor in actors {
         let heading = kind_heading(&actor.kind).to_string();
         match groups.last_mut() {
             Some((h, list)) if *h == heading => list.push(actor),
             _ => groups.push((heading, vec![actor])),
         }
     }
-    Ok(ActorsPage { groups })
+    Ok(ActorsPage {
+        meta: PageMeta::new(&origin, "/actors", "Actors", description),
+        groups,
+    })
 }
 
 fn kind_heading(kind: &str) -> &'static str {
@@ -45,6 +55,8 @@ pub struct Statement {
     pub quote: QuoteRow,
     pub date: String,
     pub variants: Vec<QuoteRow>,
+    /// The office the speaker held that day, on actor pages.
+    pub role: Option<String>,
 }
 
 impl Statement {
@@ -54,12 +66,24 @@ impl Statement {
             quote,
             date,
             variants: Vec::new(),
+            role: None,
         }
     }
 
     /// How many outlets carry the statement.
     pub fn outlets(&self) -> usize {
-        1 + self.variants.len()
+        let mut outlets: Vec<&str> = std::iter::once(&self.quote)
+            .chain(&self.variants)
+            .map(|q| q.outlet.as_deref().unwrap_or(q.article_slug.as_str()))
+            .collect();
+        outlets.sort_unstable();
+        outlets.dedup();
+        outlets.len()
+    }
+
+    fn day(&self) -> Option<NaiveDate> {
+        let day = self.quote.said_on.as_deref().or(self.quote.published.as_deref())?;
+        NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()
     }
 }
 
@@ -78,34 +102,110 @@ pub fn group_statements(quotes: Vec<QuoteRow>) -> Vec<Statement> {
     statements
 }
 
+/// "President, United States" for the role held on `day`; of several, the latest taken up,
+/// which is the office a person speaks from (a chancellor who still leads a party).
+fn role_on(roles: &[RoleRow], day: NaiveDate) -> Option<String> {
+    let parse = |d: &Option<String>| d.as_deref().and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    roles
+        .iter()
+        .filter(|r| parse(&r.date_from).is_none_or(|f| f <= day) && parse(&r.date_to).is_none_or(|t| day < t))
+        .max_by_key(|r| parse(&r.date_from))
+        .map(|r| match &r.of_name {
+            Some(of) => format!("{}, {of}", r.title),
+            None => r.title.clone(),
+        })
+}
+
+pub struct MonthOfStatements {
+    pub label: String,
+    pub statements: Vec<Statement>,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "actor.html")]
 pub struct ActorPage {
+    pub meta: PageMeta,
     pub actor: ActorRow,
     pub aliases: Vec<String>,
     pub roles: Vec<RoleRow>,
-    pub statements: Vec<Statement>,
+    pub months: Vec<MonthOfStatements>,
+    pub statement_count: usize,
     pub events: Vec<EventItem>,
+    pub co_actors: Vec<(Named, i64)>,
+    pub topics: Vec<(Named, i64)>,
 }
 
 pub async fn show_actor(
     State(db): State<SqlitePool>,
+    origin: Origin,
     Path(slug): Path<String>,
 ) -> Result<ActorPage, AppError> {
     check_slug("slug", &slug).map_err(|_| AppError::not_found("actor", &slug))?;
     let actor = read::actor_by_slug(&db, &slug)
         .await?
         .ok_or_else(|| AppError::not_found("actor", &slug))?;
-    let filter = read::TimelineFilter {
+    let filter = TimelineFilter {
         actors: vec![actor.slug.clone()],
         ..Default::default()
     };
-    let (events, _) = read::timeline(&db, &filter, i64::MAX).await?;
+    let roles = read::actor_roles(&db, actor.id).await?;
+    let mut statements = group_statements(read::actor_quotes(&db, actor.id).await?);
+    for statement in &mut statements {
+        statement.role = statement.day().and_then(|day| role_on(&roles, day));
+    }
+    let statement_count = statements.len();
+    let mut months: Vec<MonthOfStatements> = Vec::new();
+    for statement in statements {
+        let label = statement
+            .day()
+            .map_or_else(|| "Undated".to_string(), |d| d.format("%B %Y").to_string());
+        match months.last_mut() {
+            Some(month) if month.label == label => month.statements.push(statement),
+            _ => months.push(MonthOfStatements {
+                label,
+                statements: vec![statement],
+            }),
+        }
+    }
+    let events: Vec<EventItem> = tl::all(&db, &filter).await?.into_iter().map(EventItem::new).collect();
+    let description = format!(
+        "{}: {statement_count} statements and {} events in the diplomacy timeline.",
+        actor.name,
+        events.len()
+    );
     Ok(ActorPage {
+        meta: PageMeta::new(&origin, &format!("/actors/{}", actor.slug), actor.name.clone(), description),
         aliases: read::actor_aliases(&db, actor.id).await?,
-        roles: read::actor_roles(&db, actor.id).await?,
-        statements: group_statements(read::actor_quotes(&db, actor.id).await?),
-        events: events.into_iter().map(EventItem::new).collect(),
+        co_actors: read::co_actors(&db, actor.id, 10).await?,
+        topics: read::speaker_topics(&db, actor.id, 10).await?,
+        roles,
+        months,
+        statement_count,
+        events,
         actor,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn role(title: &str, from: Option<&str>, to: Option<&str>) -> RoleRow {
+        RoleRow {
+            title: title.to_string(),
+            of_name: Some("Germany".to_string()),
+            date_from: from.map(str::to_string),
+            date_to: to.map(str::to_string),
+        }
+    }
+
+    #[test]
+    fn the_role_is_the_one_held_that_day() {
+        let roles = [role("Leader of the CDU", Some("2022-01-31"), None), role("Chancellor", Some("2025-05-06"), None)];
+        let feb = NaiveDate::from_ymd_opt(2025, 2, 26).expect("date");
+        let aug = NaiveDate::from_ymd_opt(2025, 8, 18).expect("date");
+        assert_eq!(role_on(&roles, feb).as_deref(), Some("Leader of the CDU, Germany"));
+        assert_eq!(role_on(&roles, aug).as_deref(), Some("Chancellor, Germany"));
+        assert_eq!(role_on(&roles[1..], feb), None);
+    }
 }

@@ -2,14 +2,17 @@
 //! module per page family and render askama templates from `templates/`.
 
 mod actors;
+mod compare;
 pub mod error;
 mod events;
 mod format;
 mod marks;
+mod meta;
 pub mod params;
 mod sources;
 mod timeline;
 mod topics;
+mod twins;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -37,14 +40,24 @@ pub fn make_app(state: AppState) -> Router {
     Router::new()
         .route("/", get(timeline::show_timeline))
         .route("/timeline", get(timeline::show_timeline))
+        .route("/timeline.json", get(twins::timeline_json))
+        .route("/timeline.csv", get(twins::timeline_csv))
+        .route("/timeline.atom", get(twins::timeline_atom))
+        .route("/timeline.ics", get(twins::timeline_ics))
+        .route("/compare", get(compare::show_compare))
         .route("/actors", get(actors::list_actors))
+        .route("/actors.json", get(twins::actors_json))
+        .route("/actors.csv", get(twins::actors_csv))
         .route("/actors/{slug}", get(actors::show_actor))
         .route("/sources", get(sources::list_sources))
+        .route("/sources.json", get(twins::sources_json))
+        .route("/sources.csv", get(twins::sources_csv))
         .route("/sources/{slug}", get(sources::show_source))
         .route("/events/{slug}", get(events::show_event))
         .route("/topics", get(topics::list_topics))
         .route("/topics/{slug}", get(topics::show_topic))
         .route("/static/style.css", get(stylesheet))
+        .route("/static/app.js", get(script))
         .fallback(not_found)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -75,6 +88,17 @@ async fn stylesheet() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../static/style.css"),
+    )
+}
+
+/// The one script: progressive enhancement (the copy-link button), compiled in too.
+async fn script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.js"),
     )
 }
 

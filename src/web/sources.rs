@@ -9,6 +9,7 @@ use sqlx::SqlitePool;
 use super::actors::Statement;
 use super::error::AppError;
 use super::format;
+use super::meta::{Origin, PageMeta};
 use super::marks::{self, Paragraph};
 use super::params::check_slug;
 use super::timeline::EventItem;
@@ -17,18 +18,23 @@ use crate::store::read::{self, ActorSummary, ArticleRow, ArticleSummary, Named, 
 #[derive(Template, WebTemplate)]
 #[template(path = "sources.html")]
 pub struct SourcesPage {
+    pub meta: PageMeta,
     pub articles: Vec<ArticleSummary>,
 }
 
-pub async fn list_sources(State(db): State<SqlitePool>) -> Result<SourcesPage, AppError> {
+pub async fn list_sources(State(db): State<SqlitePool>, origin: Origin) -> Result<SourcesPage, AppError> {
+    let articles = read::articles(&db).await?;
+    let description = format!("{} articles in the diplomacy timeline.", articles.len());
     Ok(SourcesPage {
-        articles: read::articles(&db).await?,
+        meta: PageMeta::new(&origin, "/sources", "Sources", description),
+        articles,
     })
 }
 
 #[derive(Template, WebTemplate)]
 #[template(path = "source.html")]
 pub struct SourcePage {
+    pub meta: PageMeta,
     pub article: ArticleRow,
     pub published: String,
     pub paragraphs: Vec<Paragraph>,
@@ -41,6 +47,7 @@ pub struct SourcePage {
 
 pub async fn show_source(
     State(db): State<SqlitePool>,
+    origin: Origin,
     Path(slug): Path<String>,
 ) -> Result<SourcePage, AppError> {
     check_slug("slug", &slug).map_err(|_| AppError::not_found("source", &slug))?;
@@ -50,7 +57,15 @@ pub async fn show_source(
     let marks_data = read::article_marks(&db, article.id).await?;
     let quotes = read::article_quotes(&db, article.id).await?;
     let paragraphs = marks::layout(&body, &marks_data, &quotes);
+    let description = format!(
+        "{}{}, {}: {} quotes, as extracted by Entente.",
+        article.outlet.as_deref().unwrap_or("Article"),
+        article.via.as_deref().map(|v| format!(" via {v}")).unwrap_or_default(),
+        format::short_date(article.published.as_deref()),
+        quotes.len()
+    );
     Ok(SourcePage {
+        meta: PageMeta::new(&origin, &format!("/sources/{}", article.slug), article.title.clone(), description),
         published: format::short_date(article.published.as_deref()),
         paragraphs,
         statements: quotes.into_iter().map(Statement::new).collect(),

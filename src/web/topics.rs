@@ -7,9 +7,11 @@ use axum::extract::{Path, State};
 use sqlx::SqlitePool;
 
 use super::error::AppError;
+use super::meta::{Origin, PageMeta};
 use super::params::check_slug;
 use super::timeline::{MonthGroup, group};
 use crate::store::read::{self, ArticleSummary, TopicRow, TopicSummary};
+use crate::store::timeline::{self as tl, TimelineFilter};
 
 /// A topic and its depth in the tree, for indentation.
 pub struct TopicNode {
@@ -20,14 +22,19 @@ pub struct TopicNode {
 #[derive(Template, WebTemplate)]
 #[template(path = "topics.html")]
 pub struct TopicsPage {
+    pub meta: PageMeta,
     pub nodes: Vec<TopicNode>,
 }
 
-pub async fn list_topics(State(db): State<SqlitePool>) -> Result<TopicsPage, AppError> {
+pub async fn list_topics(State(db): State<SqlitePool>, origin: Origin) -> Result<TopicsPage, AppError> {
     let topics = read::topics(&db).await?;
     let mut nodes = Vec::new();
     push_children(&topics, None, 0, &mut nodes);
-    Ok(TopicsPage { nodes })
+    let description = format!("{} topics in the diplomacy timeline.", nodes.len());
+    Ok(TopicsPage {
+        meta: PageMeta::new(&origin, "/topics", "Topics", description),
+        nodes,
+    })
 }
 
 /// Depth-first, so each topic is followed by its subtopics.
@@ -47,6 +54,7 @@ fn push_children(all: &[TopicSummary], parent: Option<&str>, depth: usize, out: 
 #[derive(Template, WebTemplate)]
 #[template(path = "topic.html")]
 pub struct TopicPage {
+    pub meta: PageMeta,
     pub topic: TopicRow,
     pub parent: Option<TopicRow>,
     pub children: Vec<TopicSummary>,
@@ -57,6 +65,7 @@ pub struct TopicPage {
 
 pub async fn show_topic(
     State(db): State<SqlitePool>,
+    origin: Origin,
     Path(slug): Path<String>,
 ) -> Result<TopicPage, AppError> {
     check_slug("slug", &slug).map_err(|_| AppError::not_found("topic", &slug))?;
@@ -72,14 +81,17 @@ pub async fn show_topic(
         .into_iter()
         .filter(|t| t.parent.as_deref() == Some(topic.slug.as_str()))
         .collect();
-    let filter = read::TimelineFilter {
+    let filter = TimelineFilter {
         topics: vec![topic.slug.clone()],
         ..Default::default()
     };
-    let (events, _) = read::timeline(&db, &filter, i64::MAX).await?;
+    let events = tl::all(&db, &filter).await?;
     let event_count = events.len();
+    let articles = read::topic_articles(&db, &topic.slug).await?;
+    let description = format!("{}: {event_count} events in {} articles.", topic.name, articles.len());
     Ok(TopicPage {
-        articles: read::topic_articles(&db, &topic.slug).await?,
+        meta: PageMeta::new(&origin, &format!("/topics/{}", topic.slug), topic.name.clone(), description),
+        articles,
         months: group(events),
         event_count,
         children,
