@@ -322,6 +322,19 @@ async fn event_pages_show_corroboration_and_related_events() {
 }
 
 #[tokio::test]
+async fn form_submissions_redirect_to_the_canonical_url() {
+    let site = site().await;
+    let submitted = "/?q=&from=&to=&topic=security-guarantees&actor=keir-starmer&actor=&utm_source=chat";
+    let first = common::get_once(&site.app, submitted).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    assert_eq!(first.location.as_deref(), Some("/?actor=keir-starmer&topic=security-guarantees"));
+    let canonical = common::get_once(&site.app, "/?actor=keir-starmer&topic=security-guarantees").await;
+    assert_eq!(canonical.status, StatusCode::OK);
+    let timeline = common::get_once(&site.app, "/timeline?topic=security-guarantees&from=2025-02-01").await;
+    assert_eq!(timeline.location.as_deref(), Some("/timeline?from=2025-02-01&topic=security-guarantees"));
+}
+
+#[tokio::test]
 async fn pages_carry_canonical_links_and_open_graph_previews() {
     let site = site().await;
     for uri in ["/", "/?actor=keir-starmer", "/actors/keir-starmer", "/sources", "/topics/security-guarantees", "/compare"] {

@@ -5,6 +5,8 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{RawQuery, State};
+use axum::http::Uri;
+use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Duration, NaiveDate};
 use sqlx::SqlitePool;
 
@@ -122,12 +124,28 @@ pub struct TimelinePage {
     pub feeds: Vec<(String, String)>,
 }
 
+/// Serves the timeline; a query string that is not in canonical form (as a submitted form
+/// writes it, with empty fields and any order) is redirected to the one URL for that view.
 pub async fn show_timeline(
     State(db): State<SqlitePool>,
     origin: Origin,
+    uri: Uri,
     RawQuery(query): RawQuery,
-) -> Result<TimelinePage, AppError> {
-    let TimelineQuery { filter, at } = params::parse_timeline(query.as_deref())?;
+) -> Result<Response, AppError> {
+    let parsed = params::parse_timeline(query.as_deref())?;
+    let canonical = page_href(uri.path(), &parsed.filter, &parsed.at);
+    let asked = match &query {
+        Some(q) => format!("{}?{q}", uri.path()),
+        None => uri.path().to_string(),
+    };
+    if asked != canonical {
+        return Ok(Redirect::to(&canonical).into_response());
+    }
+    Ok(timeline_page(&db, &origin, parsed).await?.into_response())
+}
+
+async fn timeline_page(db: &SqlitePool, origin: &Origin, query: TimelineQuery) -> Result<TimelinePage, AppError> {
+    let TimelineQuery { filter, at } = query;
     check_slugs_exist(&db, &filter).await?;
     let page = tl::page(&db, &filter, &at, PAGE_SIZE).await?;
     let shown = page.events.len() as i64;
@@ -156,7 +174,7 @@ pub async fn show_timeline(
     let canonical = page_href("/", &filter, &at);
     let twin = |ext: &str| href(&format!("/timeline.{ext}"), &filter);
     Ok(TimelinePage {
-        meta: PageMeta::new(&origin, &canonical, "Timeline", description),
+        meta: PageMeta::new(origin, &canonical, "Timeline", description),
         first: if shown > 0 { page.offset + 1 } else { 0 },
         last: page.offset + shown,
         total: page.total,

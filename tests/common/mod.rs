@@ -42,6 +42,8 @@ pub async fn app(db: &Path) -> (axum::Router, SqlitePool) {
 }
 
 pub struct Page {
+    /// Where the page was finally served from, after redirects.
+    pub uri: String,
     pub status: StatusCode,
     pub content_type: String,
     pub body: String,
@@ -76,13 +78,38 @@ impl Page {
     }
 }
 
+/// GETs `uri` and follows redirects, as a browser would.
 pub async fn get(app: &axum::Router, uri: &str) -> Page {
+    let mut uri = uri.to_string();
+    for _ in 0..5 {
+        let page = get_once(app, &uri).await;
+        match page.location.clone() {
+            Some(next) if page.status.is_redirection() => uri = next,
+            _ => return page.page,
+        }
+    }
+    panic!("{uri}: too many redirects");
+}
+
+pub struct Fetched {
+    pub page: Page,
+    pub status: StatusCode,
+    pub location: Option<String>,
+}
+
+/// GETs `uri` without following redirects.
+pub async fn get_once(app: &axum::Router, uri: &str) -> Fetched {
     let response = app
         .clone()
         .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
         .await
         .expect("infallible");
     let status = response.status();
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let content_type = response
         .headers()
         .get("content-type")
@@ -90,9 +117,14 @@ pub async fn get(app: &axum::Router, uri: &str) -> Page {
         .unwrap_or("")
         .to_string();
     let bytes = response.into_body().collect().await.expect("body").to_bytes();
-    Page {
+    Fetched {
+        page: Page {
+            uri: uri.to_string(),
+            status,
+            content_type,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        },
         status,
-        content_type,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
+        location,
     }
 }
