@@ -121,11 +121,12 @@ CREATE TABLE quotes (
     reported_by_id   INTEGER REFERENCES actors (id) ON DELETE SET NULL,
     reported_by_name TEXT,
     said_on          TEXT,
+    sort_date        TEXT NOT NULL,          -- said_on, else the article's date, else 0000-01-01
     rule             TEXT NOT NULL,
     confidence       REAL NOT NULL
 );
 CREATE INDEX quotes_article ON quotes (article_id, start);
-CREATE INDEX quotes_speaker ON quotes (speaker_id, said_on);
+CREATE INDEX quotes_speaker ON quotes (speaker_id, sort_date, id);
 CREATE INDEX quotes_statement ON quotes (statement_id);
 
 CREATE TABLE article_topics (

@@ -141,15 +141,16 @@ async fn presets_and_the_density_chart_narrow_the_range() {
     assert!(titles[0].starts_with("Week of "), "{titles:?}");
 }
 
-/// Writes `n` one-event articles, one a day from 1 March 2025.
+/// Writes `n` one-event articles, eight days apart from 1 March 2025 (so that no two of the
+/// similar quotes in them count as one statement, which needs them within a week).
 fn many_articles(dir: &std::path::Path, n: u32) {
     let start = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).expect("date");
     for i in 0..n {
-        let day = start + chrono::Duration::days(i64::from(i));
+        let day = start + chrono::Duration::days(8 * i64::from(i));
         let mut text = String::new();
         let _ = write!(
             text,
-            "---\ntitle: Talks day {i}\noutlet: Wire {w}\npublished: {day}\n---\nOn {month} {d}, French President Emmanuel Macron met British Prime Minister Keir Starmer in Paris to discuss security guarantees, round {i}.\n",
+            "---\ntitle: Talks day {i}\noutlet: Wire {w}\npublished: {day}\n---\nOn {month} {d}, French President Emmanuel Macron met British Prime Minister Keir Starmer in Paris to discuss security guarantees, round {i}.\n\n“We agreed on the plan for round {i},” Macron said.\n",
             w = i % 3,
             month = day.format("%B"),
             d = day.format("%-d"),
@@ -207,6 +208,25 @@ async fn keyset_pages_walk_every_event_once_and_say_where_they_are() {
     // The complete CSV export has every event, not a page.
     let csv = get(&app, "/timeline.csv").await;
     assert_eq!(csv.body.lines().count(), 121);
+
+    // The source list pages newest first, and back.
+    let sources = get(&app, "/sources").await;
+    assert_eq!(sources.count("table.list tbody tr"), 100);
+    let older = get(&app, &sources.attrs("nav.pager a[rel=next]", "href")[0]).await;
+    assert_eq!(older.count("table.list tbody tr"), 20);
+    assert!(older.attrs("nav.pager a[rel=next]", "href").is_empty());
+    let newer = get(&app, &older.attrs("nav.pager a[rel=prev]", "href")[0]).await;
+    assert_eq!(newer.count("table.list tbody tr"), 100);
+    assert_eq!(newer.texts("table.list tbody tr")[0], sources.texts("table.list tbody tr")[0]);
+
+    // An actor's 120 statements come 100 to a page, in time order.
+    let actor = get(&app, "/actors/emmanuel-macron").await;
+    assert_eq!(actor.count("li.statement"), 100);
+    assert_eq!(actor.texts("section.statements > h2"), ["Statements (120)"]);
+    let rest = get(&app, &actor.attrs("nav.pager a[rel=next]", "href")[0]).await;
+    assert_eq!(rest.count("li.statement"), 20);
+    let first_of_rest = rest.texts("li.statement blockquote")[0].clone();
+    assert_eq!(first_of_rest, "We agreed on the plan for round 100,");
 }
 
 #[tokio::test]

@@ -6,6 +6,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sqlx::{QueryBuilder, SqlitePool};
 
+use super::timeline::PageAt;
+
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ArticleRow {
     pub id: i64,
@@ -94,6 +96,8 @@ pub struct EventView {
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct QuoteRow {
     pub id: i64,
+    /// The day it was said, else its article's: the order of an actor's statements.
+    pub sort_date: String,
     pub statement_id: Option<i64>,
     pub text: String,
     pub speaker_slug: Option<String>,
@@ -251,18 +255,53 @@ pub async fn actor_roles(pool: &SqlitePool, actor_id: i64) -> sqlx::Result<Vec<R
     .await
 }
 
-const QUOTE_COLUMNS: &str = "SELECT q.id, q.statement_id, q.text, sp.slug AS speaker_slug, q.speaker_name, q.speaker_text,
+const QUOTE_COLUMNS: &str = "SELECT q.id, q.sort_date, q.statement_id, q.text, sp.slug AS speaker_slug, q.speaker_name, q.speaker_text,
         q.reported_by_name, q.said_on, q.sentence_idx, q.start, q.end, q.rule, q.confidence,
         ar.slug AS article_slug, ar.title AS article_title, ar.file, ar.outlet, ar.published
      FROM quotes q JOIN articles ar ON ar.id = q.article_id LEFT JOIN actors sp ON sp.id = q.speaker_id";
 
-/// An actor's statements in the order they were made.
-pub async fn actor_quotes(pool: &SqlitePool, actor_id: i64) -> sqlx::Result<Vec<QuoteRow>> {
+/// One page of an actor's quotes in the order they were made, and whether more come before
+/// and after it.
+pub async fn actor_quotes(
+    pool: &SqlitePool,
+    actor_id: i64,
+    at: &PageAt,
+    size: i64,
+) -> sqlx::Result<(Vec<QuoteRow>, bool, bool)> {
     let mut qb = QueryBuilder::new(QUOTE_COLUMNS);
-    qb.push(" WHERE q.speaker_id = ")
-        .push_bind(actor_id)
-        .push(" ORDER BY COALESCE(q.said_on, ar.published), ar.published, ar.id, q.start");
-    qb.build_query_as().fetch_all(pool).await
+    qb.push(" WHERE q.speaker_id = ").push_bind(actor_id);
+    let backwards = matches!(at, PageAt::Before(_));
+    match at {
+        PageAt::First => {}
+        PageAt::After(c) => {
+            qb.push(" AND (q.sort_date, q.id) > (").push_bind(c.date.clone()).push(", ").push_bind(c.id).push(")");
+        }
+        PageAt::Before(c) => {
+            qb.push(" AND (q.sort_date, q.id) < (").push_bind(c.date.clone()).push(", ").push_bind(c.id).push(")");
+        }
+    }
+    qb.push(if backwards { " ORDER BY q.sort_date DESC, q.id DESC" } else { " ORDER BY q.sort_date, q.id" });
+    qb.push(" LIMIT ").push_bind(size + 1);
+    let mut rows: Vec<QuoteRow> = qb.build_query_as().fetch_all(pool).await?;
+    let more = rows.len() as i64 > size;
+    rows.truncate(usize::try_from(size).unwrap_or(0));
+    if backwards {
+        rows.reverse();
+    }
+    // Past the cut there are more; on the other side there are more unless this is the start.
+    let (earlier, later) = match at {
+        PageAt::First => (false, more),
+        PageAt::After(_) => (true, more),
+        PageAt::Before(_) => (more, true),
+    };
+    Ok((rows, earlier, later))
+}
+
+pub async fn actor_quote_count(pool: &SqlitePool, actor_id: i64) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM quotes WHERE speaker_id = ?")
+        .bind(actor_id)
+        .fetch_one(pool)
+        .await
 }
 
 pub async fn article_quotes(pool: &SqlitePool, article_id: i64) -> sqlx::Result<Vec<QuoteRow>> {
@@ -307,6 +346,7 @@ pub async fn related_articles(pool: &SqlitePool, article_id: i64) -> sqlx::Resul
 /// An article with how much was found in it.
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct ArticleSummary {
+    pub id: i64,
     pub slug: String,
     pub file: String,
     pub title: String,
@@ -317,15 +357,58 @@ pub struct ArticleSummary {
     pub events: i64,
 }
 
+const ARTICLE_SUMMARY: &str = "SELECT ar.id, ar.slug, ar.file, ar.title, ar.outlet, ar.via, ar.published,
+        (SELECT COUNT(*) FROM quotes q WHERE q.article_id = ar.id) AS quotes,
+        (SELECT COUNT(DISTINCT es.event_id) FROM event_sources es WHERE es.article_id = ar.id) AS events
+     FROM articles ar";
+
+/// The key articles are listed by, newest first: the publication date, undated ones last.
+pub const UNDATED: &str = "0000-01-01";
+
+/// Every article, newest first (the list twins, which are complete).
 pub async fn articles(pool: &SqlitePool) -> sqlx::Result<Vec<ArticleSummary>> {
-    sqlx::query_as(
-        "SELECT ar.slug, ar.file, ar.title, ar.outlet, ar.via, ar.published,
-                (SELECT COUNT(*) FROM quotes q WHERE q.article_id = ar.id) AS quotes,
-                (SELECT COUNT(DISTINCT es.event_id) FROM event_sources es WHERE es.article_id = ar.id) AS events
-         FROM articles ar ORDER BY ar.published DESC, ar.title",
-    )
-    .fetch_all(pool)
-    .await
+    let mut qb = QueryBuilder::new(ARTICLE_SUMMARY);
+    qb.push(" ORDER BY COALESCE(ar.published, ").push_bind(UNDATED).push(") DESC, ar.id DESC");
+    qb.build_query_as().fetch_all(pool).await
+}
+
+/// One page of articles, newest first, and whether there are newer and older ones.
+pub async fn articles_page(pool: &SqlitePool, at: &PageAt, size: i64) -> sqlx::Result<(Vec<ArticleSummary>, bool, bool)> {
+    let mut qb = QueryBuilder::new(ARTICLE_SUMMARY);
+    let key = "(COALESCE(ar.published, '0000-01-01'), ar.id)";
+    // Newest first: "after" a cursor means older, "before" means newer.
+    let towards_newer = matches!(at, PageAt::Before(_));
+    match at {
+        PageAt::First => {}
+        PageAt::After(c) => {
+            qb.push(" WHERE ").push(key).push(" < (").push_bind(c.date.clone()).push(", ").push_bind(c.id).push(")");
+        }
+        PageAt::Before(c) => {
+            qb.push(" WHERE ").push(key).push(" > (").push_bind(c.date.clone()).push(", ").push_bind(c.id).push(")");
+        }
+    }
+    qb.push(if towards_newer {
+        " ORDER BY COALESCE(ar.published, '0000-01-01'), ar.id"
+    } else {
+        " ORDER BY COALESCE(ar.published, '0000-01-01') DESC, ar.id DESC"
+    });
+    qb.push(" LIMIT ").push_bind(size + 1);
+    let mut rows: Vec<ArticleSummary> = qb.build_query_as().fetch_all(pool).await?;
+    let more = rows.len() as i64 > size;
+    rows.truncate(usize::try_from(size).unwrap_or(0));
+    if towards_newer {
+        rows.reverse();
+    }
+    let (newer, older) = match at {
+        PageAt::First => (false, more),
+        PageAt::After(_) => (true, more),
+        PageAt::Before(_) => (more, true),
+    };
+    Ok((rows, newer, older))
+}
+
+pub async fn article_count(pool: &SqlitePool) -> sqlx::Result<i64> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(pool).await
 }
 
 pub async fn article_by_slug(pool: &SqlitePool, slug: &str) -> sqlx::Result<Option<(ArticleRow, String)>> {
@@ -457,19 +540,20 @@ pub async fn topic_by_slug(pool: &SqlitePool, slug: &str) -> sqlx::Result<Option
         .await
 }
 
-/// Articles carrying a topic or one of its descendants.
-pub async fn topic_articles(pool: &SqlitePool, slug: &str) -> sqlx::Result<Vec<ArticleSummary>> {
+/// The `limit` newest articles carrying a topic or one of its descendants.
+pub async fn topic_articles(pool: &SqlitePool, slug: &str, limit: i64) -> sqlx::Result<Vec<ArticleSummary>> {
     sqlx::query_as(
         "WITH RECURSIVE sub(slug) AS (SELECT ?1 UNION SELECT t.slug FROM topics t JOIN sub ON t.parent = sub.slug)
-         SELECT ar.slug, ar.file, ar.title, ar.outlet, ar.via, ar.published,
+         SELECT ar.id, ar.slug, ar.file, ar.title, ar.outlet, ar.via, ar.published,
                 (SELECT COUNT(*) FROM quotes q WHERE q.article_id = ar.id) AS quotes,
                 (SELECT COUNT(DISTINCT es.event_id) FROM event_sources es WHERE es.article_id = ar.id) AS events
          FROM articles ar
          WHERE ar.id IN (SELECT at.article_id FROM article_topics at JOIN topics t ON t.id = at.topic_id
                          WHERE t.slug IN (SELECT slug FROM sub))
-         ORDER BY ar.published, ar.title",
+         ORDER BY ar.published DESC, ar.id DESC LIMIT ?2",
     )
     .bind(slug)
+    .bind(limit)
     .fetch_all(pool)
     .await
 }

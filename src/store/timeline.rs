@@ -234,12 +234,23 @@ impl Chunks {
     }
 }
 
-/// All matching events at once, for pages whose lists are naturally short (one actor, one topic).
+/// All matching events at once (the `entente export` JSON; its caller wants everything).
 pub async fn all(pool: &SqlitePool, filter: &TimelineFilter) -> sqlx::Result<Vec<EventView>> {
     let mut qb = QueryBuilder::new(EVENT_COLUMNS);
     push_filter(&mut qb, filter, None);
     qb.push(" ORDER BY e.date_start, e.id");
     let rows: Vec<EventRow> = qb.build_query_as().fetch_all(pool).await?;
+    event_views(pool, rows).await
+}
+
+/// The `n` most recent matching events, in date order: a page's summary of a long list
+/// whose whole lives on the timeline.
+pub async fn latest(pool: &SqlitePool, filter: &TimelineFilter, n: i64) -> sqlx::Result<Vec<EventView>> {
+    let mut qb = QueryBuilder::new(EVENT_COLUMNS);
+    push_filter(&mut qb, filter, None);
+    qb.push(" ORDER BY e.date_start DESC, e.id DESC LIMIT ").push_bind(n);
+    let mut rows: Vec<EventRow> = qb.build_query_as().fetch_all(pool).await?;
+    rows.reverse();
     event_views(pool, rows).await
 }
 

@@ -10,6 +10,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::extract::{EventFact, Facts, Speaker};
 use crate::reference::{ActorEntry, Reference, slugify};
+use crate::store::read::UNDATED;
 
 /// The article's own fields, as stored.
 #[derive(Debug, Clone)]
@@ -212,6 +213,7 @@ pub async fn save_article(
     let mut writer = FactWriter {
         tx: &mut tx,
         article_id,
+        published: article.published.clone(),
         actor_ids: HashMap::new(),
         topic_ids: HashMap::new(),
     };
@@ -244,6 +246,7 @@ async fn prune(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<()> {
 struct FactWriter<'t, 'c> {
     tx: &'t mut Transaction<'c, Sqlite>,
     article_id: i64,
+    published: Option<String>,
     actor_ids: HashMap<String, Option<i64>>,
     topic_ids: HashMap<String, Option<i64>>,
 }
@@ -315,8 +318,8 @@ impl FactWriter<'_, '_> {
             let said_on = quote.date.map(|d| d.to_string());
             let quote_id: i64 = sqlx::query_scalar(
                 "INSERT INTO quotes (article_id, sentence_idx, start, end, text, speaker_id, speaker_name,
-                     speaker_text, reported_by_id, reported_by_name, said_on, rule, confidence)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                     speaker_text, reported_by_id, reported_by_name, said_on, sort_date, rule, confidence)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             )
             .bind(self.article_id)
             .bind(quote.sentence as i64)
@@ -329,6 +332,7 @@ impl FactWriter<'_, '_> {
             .bind(reporter_id)
             .bind(reporter_name)
             .bind(&said_on)
+            .bind(said_on.as_deref().or(self.published.as_deref()).unwrap_or(UNDATED))
             .bind(quote.provenance.rule)
             .bind(quote.provenance.confidence)
             .fetch_one(&mut **self.tx)

@@ -4,17 +4,22 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use chrono::NaiveDate;
 use sqlx::SqlitePool;
 
 use super::error::AppError;
 use super::format;
 use super::meta::{Origin, PageMeta};
-use super::params::check_slug;
+use super::params::{self, check_slug, page_href};
 use super::timeline::EventItem;
 use crate::store::read::{self, ActorRow, ActorSummary, Named, QuoteRow, RoleRow};
-use crate::store::timeline::{self as tl, TimelineFilter};
+use crate::store::timeline::{self as tl, Cursor, PageAt, TimelineFilter};
+
+/// Statements on one page of an actor's; the rest are a link away.
+const STATEMENTS_PER_PAGE: i64 = 100;
+/// The actor page lists this many recent events and links to the timeline for all.
+const RECENT_EVENTS: i64 = 20;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "actors.html")]
@@ -129,8 +134,11 @@ pub struct ActorPage {
     pub aliases: Vec<String>,
     pub roles: Vec<RoleRow>,
     pub months: Vec<MonthOfStatements>,
-    pub statement_count: usize,
+    pub statement_count: i64,
+    pub earlier_href: Option<String>,
+    pub later_href: Option<String>,
     pub events: Vec<EventItem>,
+    pub event_count: i64,
     pub co_actors: Vec<(Named, i64)>,
     pub topics: Vec<(Named, i64)>,
 }
@@ -139,7 +147,9 @@ pub async fn show_actor(
     State(db): State<SqlitePool>,
     origin: Origin,
     Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<ActorPage, AppError> {
+    let at = params::parse_page(query.as_deref())?;
     check_slug("slug", &slug).map_err(|_| AppError::not_found("actor", &slug))?;
     let actor = read::actor_by_slug(&db, &slug)
         .await?
@@ -149,11 +159,20 @@ pub async fn show_actor(
         ..Default::default()
     };
     let roles = read::actor_roles(&db, actor.id).await?;
-    let mut statements = group_statements(read::actor_quotes(&db, actor.id).await?);
+    let (quotes, earlier, later) = read::actor_quotes(&db, actor.id, &at, STATEMENTS_PER_PAGE).await?;
+    let path = format!("/actors/{}", actor.slug);
+    let cursor = |q: &QuoteRow| Cursor {
+        date: q.sort_date.clone(),
+        id: q.id,
+    };
+    let none = TimelineFilter::default();
+    let earlier_href = quotes.first().filter(|_| earlier).map(|q| page_href(&path, &none, &PageAt::Before(cursor(q))));
+    let later_href = quotes.last().filter(|_| later).map(|q| page_href(&path, &none, &PageAt::After(cursor(q))));
+    let mut statements = group_statements(quotes);
     for statement in &mut statements {
         statement.role = statement.day().and_then(|day| role_on(&roles, day));
     }
-    let statement_count = statements.len();
+    let statement_count = read::actor_quote_count(&db, actor.id).await?;
     let mut months: Vec<MonthOfStatements> = Vec::new();
     for statement in statements {
         let label = statement
@@ -167,14 +186,17 @@ pub async fn show_actor(
             }),
         }
     }
-    let events: Vec<EventItem> = tl::all(&db, &filter).await?.into_iter().map(EventItem::new).collect();
+    let events: Vec<EventItem> = tl::latest(&db, &filter, RECENT_EVENTS).await?.into_iter().map(EventItem::new).collect();
+    let event_count = tl::count(&db, &filter).await?;
     let description = format!(
-        "{}: {statement_count} statements and {} events in the diplomacy timeline.",
+        "{}: {statement_count} statements and {event_count} events in the diplomacy timeline.",
         actor.name,
-        events.len()
     );
     Ok(ActorPage {
-        meta: PageMeta::new(&origin, &format!("/actors/{}", actor.slug), actor.name.clone(), description),
+        meta: PageMeta::new(&origin, &page_href(&path, &none, &at), actor.name.clone(), description),
+        earlier_href,
+        later_href,
+        event_count,
         aliases: read::actor_aliases(&db, actor.id).await?,
         co_actors: read::co_actors(&db, actor.id, 10).await?,
         topics: read::speaker_topics(&db, actor.id, 10).await?,

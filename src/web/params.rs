@@ -80,6 +80,20 @@ fn parse_q(value: &str, given: bool) -> Result<String, AppError> {
     Ok(value.to_string())
 }
 
+/// Just the page position (`after` or `before`) of a list page that has no filters.
+pub fn parse_page(query: Option<&str>) -> Result<PageAt, AppError> {
+    let mut at = PageAt::First;
+    for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        let value = value.trim();
+        match key.as_ref() {
+            "after" if !value.is_empty() => at = parse_cursor("after", value, &at)?.map_or(PageAt::First, PageAt::After),
+            "before" if !value.is_empty() => at = parse_cursor("before", value, &at)?.map_or(PageAt::First, PageAt::Before),
+            _ => {}
+        }
+    }
+    Ok(at)
+}
+
 /// A cursor is `YYYY-MM-DD.ID`: the date and id of the event the page starts after or before.
 fn parse_cursor(param: &str, value: &str, at: &PageAt) -> Result<Option<Cursor>, AppError> {
     if *at != PageAt::First {

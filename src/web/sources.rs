@@ -3,7 +3,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use sqlx::SqlitePool;
 
 use super::actors::Statement;
@@ -11,23 +11,44 @@ use super::error::AppError;
 use super::format;
 use super::meta::{Origin, PageMeta};
 use super::marks::{self, Paragraph};
-use super::params::check_slug;
+use super::params::{self, check_slug, page_href};
 use super::timeline::EventItem;
-use crate::store::read::{self, ActorSummary, ArticleRow, ArticleSummary, Named, RelatedArticle};
+use crate::store::read::{self, ActorSummary, ArticleRow, ArticleSummary, Named, RelatedArticle, UNDATED};
+use crate::store::timeline::{Cursor, PageAt, TimelineFilter};
+
+/// Articles on one page of the list.
+const SOURCES_PER_PAGE: i64 = 100;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "sources.html")]
 pub struct SourcesPage {
     pub meta: PageMeta,
     pub articles: Vec<ArticleSummary>,
+    pub total: i64,
+    pub newer_href: Option<String>,
+    pub older_href: Option<String>,
 }
 
-pub async fn list_sources(State(db): State<SqlitePool>, origin: Origin) -> Result<SourcesPage, AppError> {
-    let articles = read::articles(&db).await?;
-    let description = format!("{} articles in the diplomacy timeline.", articles.len());
+pub async fn list_sources(
+    State(db): State<SqlitePool>,
+    origin: Origin,
+    RawQuery(query): RawQuery,
+) -> Result<SourcesPage, AppError> {
+    let at = params::parse_page(query.as_deref())?;
+    let (articles, newer, older) = read::articles_page(&db, &at, SOURCES_PER_PAGE).await?;
+    let total = read::article_count(&db).await?;
+    let none = TimelineFilter::default();
+    let cursor = |a: &ArticleSummary| Cursor {
+        date: a.published.clone().unwrap_or_else(|| UNDATED.to_string()),
+        id: a.id,
+    };
+    let description = format!("{total} articles in the diplomacy timeline.");
     Ok(SourcesPage {
-        meta: PageMeta::new(&origin, "/sources", "Sources", description),
+        meta: PageMeta::new(&origin, &page_href("/sources", &none, &at), "Sources", description),
+        newer_href: articles.first().filter(|_| newer).map(|a| page_href("/sources", &none, &PageAt::Before(cursor(a)))),
+        older_href: articles.last().filter(|_| older).map(|a| page_href("/sources", &none, &PageAt::After(cursor(a)))),
         articles,
+        total,
     })
 }
 

@@ -146,18 +146,18 @@ pub async fn show_timeline(
 
 async fn timeline_page(db: &SqlitePool, origin: &Origin, query: TimelineQuery) -> Result<TimelinePage, AppError> {
     let TimelineQuery { filter, at } = query;
-    check_slugs_exist(&db, &filter).await?;
-    let page = tl::page(&db, &filter, &at, PAGE_SIZE).await?;
+    check_slugs_exist(db, &filter).await?;
+    let page = tl::page(db, &filter, &at, PAGE_SIZE).await?;
     let shown = page.events.len() as i64;
-    let selected_actors = read::names_of_actors(&db, &filter.actors).await?;
-    let selected_topics = read::names_of_topics(&db, &filter.topics).await?;
-    let actor_options = read::actors(&db)
+    let selected_actors = read::names_of_actors(db, &filter.actors).await?;
+    let selected_topics = read::names_of_topics(db, &filter.topics).await?;
+    let actor_options = read::actors(db)
         .await?
         .into_iter()
         .filter(|a| a.kind == "person" && a.events > 0 && !filter.actors.contains(&a.slug))
         .map(|a| Named { slug: a.slug, name: a.name })
         .collect();
-    let topic_options = read::topics(&db)
+    let topic_options = read::topics(db)
         .await?
         .into_iter()
         .filter(|t| !filter.topics.contains(&t.slug))
@@ -165,8 +165,8 @@ async fn timeline_page(db: &SqlitePool, origin: &Origin, query: TimelineQuery) -
         .collect();
     let (quote_hits, article_hits) = match filter.q.as_deref() {
         Some(q) => (
-            search::quotes(&db, q, 20).await?.into_iter().map(|h| Hit { html: highlight(&h.snippet), hit: h }).collect(),
-            search::articles(&db, q, 20).await?.into_iter().map(|h| Hit { html: highlight(&h.snippet), hit: h }).collect(),
+            search::quotes(db, q, 20).await?.into_iter().map(|h| Hit { html: highlight(&h.snippet), hit: h }).collect(),
+            search::articles(db, q, 20).await?.into_iter().map(|h| Hit { html: highlight(&h.snippet), hit: h }).collect(),
         ),
         None => (Vec::new(), Vec::new()),
     };
@@ -188,9 +188,9 @@ async fn timeline_page(db: &SqlitePool, origin: &Origin, query: TimelineQuery) -
         hidden: hidden_fields(&filter),
         actor_options,
         topic_options,
-        facets: facets(&db, &filter).await?,
-        presets: presets(&filter, &tl::months(&db).await?),
-        chart: chart(&filter, &tl::weekly_counts(&db, &filter).await?),
+        facets: facets(db, &filter).await?,
+        presets: presets(&filter, &tl::months(db).await?),
+        chart: chart(&filter, &tl::weekly_counts(db, &filter).await?),
         quote_hits,
         article_hits,
         feeds: vec![

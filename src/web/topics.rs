@@ -13,6 +13,9 @@ use super::timeline::{MonthGroup, group};
 use crate::store::read::{self, ArticleSummary, TopicRow, TopicSummary};
 use crate::store::timeline::{self as tl, TimelineFilter};
 
+/// A topic page lists this many recent events and articles; the timeline has them all.
+const RECENT: i64 = 50;
+
 /// A topic and its depth in the tree, for indentation.
 pub struct TopicNode {
     pub topic: TopicSummary,
@@ -59,7 +62,7 @@ pub struct TopicPage {
     pub parent: Option<TopicRow>,
     pub children: Vec<TopicSummary>,
     pub months: Vec<MonthGroup>,
-    pub event_count: usize,
+    pub event_count: i64,
     pub articles: Vec<ArticleSummary>,
 }
 
@@ -85,9 +88,9 @@ pub async fn show_topic(
         topics: vec![topic.slug.clone()],
         ..Default::default()
     };
-    let events = tl::all(&db, &filter).await?;
-    let event_count = events.len();
-    let articles = read::topic_articles(&db, &topic.slug).await?;
+    let events = tl::latest(&db, &filter, RECENT).await?;
+    let event_count = tl::count(&db, &filter).await?;
+    let articles = read::topic_articles(&db, &topic.slug, RECENT).await?;
     let description = format!("{}: {event_count} events in {} articles.", topic.name, articles.len());
     Ok(TopicPage {
         meta: PageMeta::new(&origin, &format!("/topics/{}", topic.slug), topic.name.clone(), description),
