@@ -132,6 +132,24 @@ async fn path_and_query(client: &Client) -> String {
     }
 }
 
+/// Waits for a navigation started by a click to land on `expected` (clicks return before the
+/// next page has loaded when a form submits), then returns where the browser is.
+async fn landed_on(client: &Client, expected: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let here = path_and_query(client).await;
+        let loaded = client
+            .execute("return document.readyState === 'complete';", vec![])
+            .await
+            .ok()
+            == Some(serde_json::Value::Bool(true));
+        if (here == expected && loaded) || Instant::now() > deadline {
+            return here;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn count_text(client: &Client) -> String {
     client.find(Locator::Css("p.count")).await.expect("count").text().await.expect("text")
 }
@@ -159,7 +177,7 @@ async fn a_reader_filters_shares_searches_pages_and_exports() {
         .click()
         .await
         .expect("click");
-    assert_eq!(path_and_query(&client).await, "/?actor=donald-trump");
+    assert_eq!(landed_on(&client, "/?actor=donald-trump").await, "/?actor=donald-trump");
 
     // Apply the guarantees topic with the form.
     client
@@ -176,7 +194,7 @@ async fn a_reader_filters_shares_searches_pages_and_exports() {
         .click()
         .await
         .expect("click");
-    let shared = path_and_query(&client).await;
+    let shared = landed_on(&client, "/?actor=donald-trump&topic=security-guarantees").await;
     assert_eq!(shared, "/?actor=donald-trump&topic=security-guarantees");
     let rows = event_ids(&client).await;
     assert!(!rows.is_empty());
@@ -220,7 +238,7 @@ async fn a_reader_filters_shares_searches_pages_and_exports() {
         .click()
         .await
         .expect("click");
-    assert_eq!(path_and_query(&client).await, "/?q=waste+of+time");
+    assert_eq!(landed_on(&client, "/?q=waste+of+time").await, "/?q=waste+of+time");
     let marks = client.find_all(Locator::Css(".quotes-found mark")).await.expect("marks");
     assert!(!marks.is_empty());
 
@@ -228,10 +246,16 @@ async fn a_reader_filters_shares_searches_pages_and_exports() {
     client.goto(&format!("{base}/")).await.expect("goto");
     let first = count_text(&client).await;
     assert!(first.starts_with("Showing 1–50 of "), "{first}");
-    client.find(Locator::Css("nav.pager a[rel=next]")).await.expect("next").click().await.expect("click");
+    let next = client.find(Locator::Css("nav.pager a[rel=next]")).await.expect("next");
+    let next_href = next.attr("href").await.expect("href").unwrap_or_default();
+    next.click().await.expect("click");
+    landed_on(&client, &next_href).await;
     let second = count_text(&client).await;
     assert!(second.starts_with("Showing 51–"), "{second}");
-    client.find(Locator::Css("nav.pager a[rel=prev]")).await.expect("prev").click().await.expect("click");
+    let prev = client.find(Locator::Css("nav.pager a[rel=prev]")).await.expect("prev");
+    let prev_href = prev.attr("href").await.expect("href").unwrap_or_default();
+    prev.click().await.expect("click");
+    landed_on(&client, &prev_href).await;
     assert!(count_text(&client).await.starts_with("Showing 1–50 of "));
 
     client.close().await.expect("close");

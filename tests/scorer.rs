@@ -1,5 +1,7 @@
-//! The shared reference scorer on the seeds, with the floors the project holds.
-//! It runs the real binary (`entente import` then `entente export`), as CI and users do.
+//! The shared reference scorer, with the floors the project holds: on the seeds (against the
+//! shared reference annotation) and on our own wire-style test articles in `tests/articles`
+//! (against `tests/articles/gold.json`, annotated by hand). It runs the real binary
+//! (`entente import` then `entente export`), as CI and users do.
 
 use std::path::Path;
 use std::process::Command;
@@ -17,8 +19,7 @@ const FLOORS: [&str; 9] = [
     "topics=1.0",
 ];
 
-#[test]
-fn seeds_score_above_the_floors() {
+fn score(gold: &Path, articles: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let eval = root.join("../shared/eval");
     assert!(
@@ -29,11 +30,11 @@ fn seeds_score_above_the_floors() {
     let mut cmd = Command::new("python3");
     cmd.arg(eval.join("score.py"))
         .arg("--gold")
-        .arg(eval.join("gold/seeds.json"))
+        .arg(gold)
         .arg("--bin")
         .arg(env!("CARGO_BIN_EXE_entente"))
         .arg("--articles")
-        .arg(root.join("seeds"))
+        .arg(articles)
         .current_dir(root);
     for floor in FLOORS {
         cmd.arg("--min").arg(floor);
@@ -46,4 +47,16 @@ fn seeds_score_above_the_floors() {
         "scorer below the floors or failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[test]
+fn seeds_score_above_the_floors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    score(&root.join("../shared/eval/gold/seeds.json"), &root.join("seeds"));
+}
+
+#[test]
+fn own_test_articles_score_above_the_floors() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    score(&root.join("tests/articles/gold.json"), &root.join("tests/articles"));
 }

@@ -46,6 +46,8 @@ pub(crate) struct ActorMatcher {
     intro_title: Regex,
     intro_apposition: Regex,
     intro_of: Regex,
+    /// "the prime minister": an office named without a country.
+    bare_title: Option<Regex>,
 }
 
 /// What a sentence-level pass found: mentions and people the gazetteer lacks.
@@ -84,12 +86,14 @@ impl ActorMatcher {
             .build(&patterns)
             .expect("gazetteer patterns build");
         let (titles, qualifiers) = title_regex(&actors);
-        let name = r"[A-Z][\p{L}'’-]+(?:\s+[A-Z][\p{L}'’-]+){1,2}";
+        let bare_title = bare_title_regex(&actors);
+        // Arabic and Dutch/German names carry lowercase particles ("Faisal bin Farhan").
+        let name = r"[A-Z][\p{L}'’-]+(?:\s+(?:(?:bin|bint|ibn|al|van|von|der|de|da|di)\s+)?[A-Z][\p{L}'’-]+){1,2}";
         let nouns = r"spokesperson|spokeswoman|spokesman|minister|secretary|adviser|advisor|envoy|ambassador|aide|commander|analyst|director|researcher|fellow|professor|expert|lawmaker|senator|mayor|governor|chairman|chairwoman|negotiator|economist|general|historian|scholar|strategist|planner|officer|official|diplomat|head|chief|leader|politician";
         // Lowercase words that may qualify a title ("White House press secretary").
         let modifiers = "press|foreign|deputy|senior|chief|former|top|national|security|defen[cs]e|policy|military|special|presidential|prime|first|economy|finance|interior";
         let intro_title = Regex::new(&format!(
-            r"\b((?:(?:[A-Z][\p{{L}}.'’-]*|{modifiers})\s+){{0,4}}?(?i:{nouns}))\s+({name})"
+            r"\b((?:(?:[A-Z][\p{{L}}.'’-]*|{modifiers})\s+){{0,4}}?(?i:{nouns}))\s+(?:(?:Prince|Princess|Sheikh|Sir|Dame)\s+)?({name})"
         ))
         .expect("static regex");
         let intro_apposition = Regex::new(&format!(
@@ -110,6 +114,7 @@ impl ActorMatcher {
             intro_title,
             intro_apposition,
             intro_of,
+            bare_title,
         }
     }
 
@@ -127,6 +132,8 @@ impl ActorMatcher {
         let sentence_of = |pos: usize| sentences.iter().position(|s| pos < s.span.end).unwrap_or(0);
         let mut mentions = self.gazetteer_mentions(text, &sentence_of);
         self.title_mentions(text, published, &sentence_of, &mut mentions);
+        mentions.sort_by_key(|m| m.span.start);
+        self.bare_title_mentions(text, published, &sentence_of, &mut mentions);
         let new_actors = self.introduced(text, &mentions);
         for actor in &new_actors {
             new_actor_mentions(text, actor, &sentence_of, &mut mentions);
@@ -188,6 +195,44 @@ impl ActorMatcher {
                 provenance: Provenance { rule: "actor.title", confidence: 0.8 },
             });
         }
+    }
+
+    /// "the prime minister" with no country: wire copy uses it for a holder of that office the
+    /// story has already named, so it points back to the nearest such person (`mentions` sorted).
+    fn bare_title_mentions(
+        &self,
+        text: &str,
+        published: Option<NaiveDate>,
+        sentence_of: &dyn Fn(usize) -> usize,
+        mentions: &mut Vec<Mention>,
+    ) {
+        let Some(re) = &self.bare_title else { return };
+        let mut found = Vec::new();
+        for caps in re.captures_iter(text) {
+            let (Some(whole), Some(title)) = (caps.get(0), caps.get(1)) else { continue };
+            let rest = text[whole.end()..].trim_start_matches(' ');
+            let covered = mentions.iter().any(|m| m.span.start < whole.end() && whole.start() < m.span.end);
+            if covered || rest.starts_with(|c: char| c.is_uppercase()) {
+                continue;
+            }
+            let holds = |slug: &str| {
+                self.actor(slug).is_some_and(|a| {
+                    a.roles.iter().any(|r| {
+                        r.title.eq_ignore_ascii_case(title.as_str()) && published.is_none_or(|d| r.held_on(d))
+                    })
+                })
+            };
+            let Some(antecedent) = mentions.iter().rev().find(|m| m.span.end <= whole.start() && holds(&m.actor)) else {
+                continue;
+            };
+            found.push(Mention {
+                actor: antecedent.actor.clone(),
+                span: Span { start: whole.start(), end: whole.end() },
+                sentence: sentence_of(whole.start()),
+                provenance: Provenance { rule: "actor.bare_title", confidence: 0.7 },
+            });
+        }
+        mentions.extend(found);
     }
 
     fn office_holder(&self, qualifier: usize, title: &str, published: Option<NaiveDate>) -> Option<usize> {
@@ -284,6 +329,17 @@ fn title_regex(actors: &[ActorEntry]) -> (Option<Regex>, HashMap<String, usize>)
         alt(&title_refs)
     );
     (Regex::new(&src).ok(), qualifiers)
+}
+
+/// "the TITLE" over the role titles of the gazetteer's people.
+fn bare_title_regex(actors: &[ActorEntry]) -> Option<Regex> {
+    let mut titles: Vec<String> = actors.iter().flat_map(|a| a.roles.iter().map(|r| regex::escape(&r.title))).collect();
+    titles.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    titles.dedup();
+    if titles.is_empty() {
+        return None;
+    }
+    Regex::new(&format!(r"\b[Tt]he\s+(?i:({}))\b", titles.join("|"))).ok()
 }
 
 fn plausible_name(name: &str) -> bool {

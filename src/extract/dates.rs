@@ -13,6 +13,9 @@ const ORD: &str = r"(?:st|nd|rd|th)?";
 
 pub(crate) const RULE_VAGUE: &str = "date.vague";
 pub(crate) const RULE_OFFSET: &str = "date.offset";
+/// An offset whose "after" clause holds its own date ("came three weeks after talks on Feb. 18"):
+/// it dates the main clause, the happening before the phrase.
+pub(crate) const RULE_OFFSET_MAIN: &str = "date.offset_main";
 
 /// The compiled date patterns, tried in order; an earlier pattern claims its text first.
 pub(crate) struct DateFinder {
@@ -151,7 +154,7 @@ fn resolve(pattern: Pattern, caps: &regex::Captures<'_>, ctx: &Ctx<'_>) -> Optio
         }
         Pattern::InMonth => {
             let m = month_number(g(1)?)?;
-            let start = ctx.published.and_then(|p| nearest_year(m, 1, p));
+            let start = ctx.published.and_then(|p| month_in_tense(m, p, ctx.future()));
             Some(match start {
                 Some(s) => month_range(s, "date.month"),
                 None => Resolved { start: None, end: None, precision: Precision::Month, rule: "date.month", confidence: 0.5 },
@@ -187,6 +190,8 @@ fn resolve_offsets(text: &str, found: &mut [DateFact], published: Option<NaiveDa
         .filter(|d| d.provenance.rule != RULE_OFFSET && d.precision == Precision::Day)
         .filter_map(|d| Some((d.span.start, d.start?)))
         .collect();
+    // The main clause's time, once an earlier phrase of the sentence has given it.
+    let mut main_time: Option<NaiveDate> = None;
     for fact in found.iter_mut().filter(|d| d.provenance.rule == RULE_OFFSET) {
         let phrase = text[fact.span.start..fact.span.end].to_lowercase();
         let words: Vec<&str> = phrase.split_whitespace().collect();
@@ -200,15 +205,18 @@ fn resolve_offsets(text: &str, found: &mut [DateFact], published: Option<NaiveDa
         let hedged = words.len() > 3;
         let inside_clause = anchors.iter().find(|(at, _)| *at > fact.span.end).map(|a| a.1);
         let before_phrase = anchors.iter().rev().find(|(at, _)| *at < fact.span.start).map(|a| a.1);
+        let own_time = main_time.or(before_phrase).or(published);
         let target = match (*direction, inside_clause) {
             ("after", Some(a)) | ("later", Some(a)) => a.checked_add_days(Days::new(days)),
             ("before", Some(a)) | ("earlier", Some(a)) => a.checked_sub_days(Days::new(days)),
-            ("after", None) | ("earlier", None) | ("ago", _) => {
-                before_phrase.or(published).and_then(|a| a.checked_sub_days(Days::new(days)))
-            }
-            _ => before_phrase.or(published).and_then(|a| a.checked_add_days(Days::new(days))),
+            ("after", None) | ("earlier", None) | ("ago", _) => own_time.and_then(|a| a.checked_sub_days(Days::new(days))),
+            _ => own_time.and_then(|a| a.checked_add_days(Days::new(days))),
         };
         let Some(target) = target else { continue };
+        if inside_clause.is_some() && matches!(*direction, "after" | "later" | "before" | "earlier") {
+            fact.provenance.rule = RULE_OFFSET_MAIN;
+            main_time = Some(target);
+        }
         // A hedged or week-long offset is only known to about half a week either way.
         if hedged || days >= 7 {
             fact.precision = Precision::Week;
@@ -294,6 +302,18 @@ fn month_day(year: Option<i32>, m: u32, d: u32, published: Option<NaiveDate>) ->
         Some(y) => NaiveDate::from_ymd_opt(y, m, d),
         None => nearest_year(m, d, published?),
     }
+}
+
+/// The first day of month `m` last seen before `published` (this month counts), or with a
+/// future clause the next one: a bare "in February" has no day to measure nearness by, and
+/// news reports mostly look back.
+fn month_in_tense(m: u32, published: NaiveDate, future: bool) -> Option<NaiveDate> {
+    let year = match (future, m.cmp(&published.month())) {
+        (false, std::cmp::Ordering::Greater) => published.year() - 1,
+        (true, std::cmp::Ordering::Less) => published.year() + 1,
+        _ => published.year(),
+    };
+    NaiveDate::from_ymd_opt(year, m, 1)
 }
 
 fn nearest_year(m: u32, d: u32, published: NaiveDate) -> Option<NaiveDate> {
@@ -388,6 +408,23 @@ mod tests {
         let p = ymd(2025, 3, 12);
         assert_eq!(one("Exports fell this month.", p), (ymd(2025, 3, 1), ymd(2025, 3, 31), Precision::Month));
         assert_eq!(one("The deal collapsed last month.", p), (ymd(2025, 2, 1), ymd(2025, 2, 28), Precision::Month));
+    }
+
+    #[test]
+    fn bare_month_looks_back_unless_the_clause_is_future() {
+        let p = ymd(2025, 8, 19);
+        assert_eq!(one("Talks were frostier in February.", p).0, ymd(2025, 2, 1));
+        assert_eq!(one("Leaders will meet again in February.", p).0, ymd(2026, 2, 1));
+        assert_eq!(one("Prices rose in August.", p).0, ymd(2025, 8, 1));
+    }
+
+    #[test]
+    fn offset_with_a_dated_after_clause_dates_the_main_clause() {
+        let found = dates("The meeting came three weeks after envoys met on Feb. 18, and less than two weeks after a public clash.", ymd(2025, 3, 11));
+        let main = found.iter().find(|d| d.0.starts_with("three")).expect("main offset");
+        assert_eq!(main.1, ymd(2025, 3, 8));
+        let second = found.iter().find(|d| d.0.starts_with("less")).expect("second offset");
+        assert_eq!((second.1, second.2), (ymd(2025, 2, 22), ymd(2025, 2, 28)));
     }
 
     #[test]

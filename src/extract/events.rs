@@ -7,15 +7,15 @@
 use chrono::NaiveDate;
 use regex::Regex;
 
-use crate::extract::dates::{RULE_OFFSET, RULE_VAGUE};
+use crate::extract::dates::{RULE_OFFSET, RULE_OFFSET_MAIN, RULE_VAGUE};
 use crate::extract::quotes::Region;
 use crate::extract::{DateFact, EventFact, Mention, Precision, Provenance, Sentence, Span};
 
 /// Happening words and their PLOVER kind; `None` marks a plain statement.
 const TRIGGERS: &[(&str, Option<&str>)] = &[
-    (r"agreed|agree|signed|sign|endorsed|reached (?:a|an) (?:deal|agreement)", Some("AGREE")),
+    (r"agreed|agree|signed|sign|signing|endorsed|reached (?:a|an) (?:deal|agreement)", Some("AGREE")),
     (r"rejected|refused|dismissed|denied|opposed|vetoed", Some("REJECT")),
-    (r"accused|blamed|condemned|criticized|criticised|berated|scolded|rebuked|lambasted|clashed", Some("ACCUSE")),
+    (r"accused|blamed|condemned|criticized|criticised|berated|scolded|rebuked|lambasted|clashed|lashed out|shouting match|(?:heated|public|bitter|angry|diplomatic|televised) (?:row|clash|spat)|row (?:between|with|over)", Some("ACCUSE")),
     (r"threatened|warned", Some("THREATEN")),
     (r"imposed|sanctioned", Some("SANCTION")),
     (r"urged|demanded|requested|called for|asked for", Some("REQUEST")),
@@ -24,7 +24,7 @@ const TRIGGERS: &[(&str, Option<&str>)] = &[
     (r"deployed|deploy|mobilized|mobilised", Some("MOBILIZE")),
     (r"conceded|ceded|withdrew", Some("CONCEDE")),
     (r"coordinating|coordinated|cooperated|cooperate", Some("COOPERATE")),
-    (r"met|meet|meets|meeting|talks|visited|visit|visits|travell?ed|travels|arrived|arrives|hosted|hosts|host|briefed|briefs|phoned|spoke with|spoke to|speak with|speak to|talk with|phone call|call with|summit|conference|videoconference|trip|discussed|gathered|convened|joined|join|joins|head to|heads to|attended|participated|wrapped up", Some("CONSULT")),
+    (r"met|meet|meets|meeting|talks|visited|visit|visits|travell?ed|travels|arrived|arrives|hosted|hosts|host|received|briefed|briefs|phoned|spoke with|spoke to|speak with|speak to|talk with|phone call|call with|summit|conference|videoconference|trip|discussed|gathered|convened|joined|join|joins|head to|heads to|attended|participated|wrapped up", Some("CONSULT")),
     (r"announced|announces|said|says|stated|declared|insisted|told|noted", None),
 ];
 
@@ -88,6 +88,9 @@ impl EventFinder {
                 let (Some(start), Some(end)) = (date.start, date.end) else { continue };
                 push(&mut out, build(ctx, idx, trigger, When { start, end, precision: date.precision, rule: "event.dated", confidence: 0.8 }));
             }
+            if dates.is_empty() {
+                absorb_follow_up(ctx, idx, &triggers, &mut out);
+            }
             let lede = Some(idx) == lede_sentence(ctx) && dates.is_empty();
             if lede && let (Some(p), Some(t)) = (ctx.published, triggers.iter().find(|t| t.kind.is_some())) {
                 let has_actor = ctx.mentions.iter().any(|m| m.sentence == idx);
@@ -128,6 +131,21 @@ impl EventFinder {
     }
 }
 
+/// An undated sentence right after an event that tells the same kind of happening ("They
+/// signed a deal on Wednesday. The document was signed by X and Y.") names who took part in it.
+fn absorb_follow_up(ctx: &Context<'_>, idx: usize, triggers: &[Trigger], out: &mut [EventFact]) {
+    let Some(prev) = out.last_mut().filter(|e| e.sentence + 1 == idx) else { return };
+    if prev.kind.is_none() || !triggers.iter().any(|t| t.kind.is_some() && t.kind.map(str::to_string) == prev.kind) {
+        return;
+    }
+    for m in ctx.mentions.iter().filter(|m| m.sentence == idx && (ctx.is_person)(&m.actor)) {
+        if !prev.actors.contains(&m.actor) {
+            prev.actors.push(m.actor.clone());
+        }
+    }
+    prev.actors.sort_by_key(|a| !(ctx.is_person)(a));
+}
+
 /// The lede: the first sentence that ends like one (subheads and kickers do not).
 fn lede_sentence(ctx: &Context<'_>) -> Option<usize> {
     ctx.sentences
@@ -157,10 +175,12 @@ fn pick_trigger<'t>(triggers: &'t [Trigger], date: &DateFact, sent: Span, text: 
         (comma, noun, later, b - a)
     };
     let offset = date.provenance.rule == RULE_OFFSET;
+    let offset_main = date.provenance.rule == RULE_OFFSET_MAIN;
     // A noun ("talks") across a clause break is about something else.
     let happening = triggers
         .iter()
         .filter(|t| t.kind.is_some() && (!offset || t.span.start >= date.span.end))
+        .filter(|t| !offset_main || t.span.end <= date.span.start)
         .filter(|t| !matches!(distance(t), (true, true, _, _)))
         .min_by_key(|t| distance(t));
     if happening.is_some() {

@@ -60,8 +60,8 @@ impl QuoteFinder {
     pub(crate) fn new() -> Self {
         let re = |s: &str| Regex::new(s).expect("static quote regex");
         QuoteFinder {
-            verb: re(r"\b(?:said|says|say|told|tells|stated|states|added|adds|noted|notes|wrote|writes|explained|insisted|insists|warned|warns|claimed|claims|announced|announces|argued|argues|emphasi[sz]ed|stressed|declared|asked|replied|answered|posted|tweeted|reported|reports|described|urged|acknowledged|admitted|suggested|remarked|commented|recalled|conceded|vowed|promised|predicted|cautioned|pointed to|pointed out|called|calling|saying|adding|noting|writing|telling|insisting|arguing|warning|describing|stressing|according to|According to)\b"),
-            unnamed: re(r"(?i)\b(?:a|an|one|the|another|two|three|four|five|several|some|other)\s+(?:[\w.’'-]+\s+){0,3}?(?:official|diplomat|source|aide|spokesperson|spokesman|spokeswoman|insider|negotiator)s?\b"),
+            verb: re(r"\b(?:said|says|say|told|tells|stated|states|added|adds|noted|notes|wrote|writes|explained|insisted|insists|warned|warns|claimed|claims|announced|announces|argued|argues|emphasi[sz]ed|stressed|declared|asked|replied|answered|posted|tweeted|reported|reports|described|urged|acknowledged|admitted|suggested|remarked|commented|recalled|conceded|vowed|promised|predicted|cautioned|pointed to|pointed out|accused|accusing|called|calling|saying|adding|noting|writing|telling|insisting|arguing|warning|describing|stressing|according to|According to)\b"),
+            unnamed: re(r"(?i)\b(?:a|an|one|the|another|two|three|four|five|several|some|other)\s+(?:(?:[\w.’'-]+\s+){0,3}?(?:official|diplomat|source|aide|spokesperson|spokesman|spokeswoman|insider|negotiator)s?|(?:people|persons|sources?)\s+(?:familiar with|briefed on|close to|with knowledge of)\s+(?:the\s+)?[\w-]+)\b"),
             unnamed_plural: re(r"\b(?:[A-Z][\w.-]*\s+)?(?:officials|diplomats|sources)\b"),
             pronoun: re(r"\b(?:[Hh]e|[Ss]he)\b"),
             quoted_saying: re(r"\bquoted\s*$|\bquoted\b.*\b(?:as\s+)?saying\b"),
@@ -111,8 +111,9 @@ impl QuoteFinder {
                     }
                 }
             };
+            let attribution = keep_speaker_for_pronoun(attribution, out.last(), sentence);
             let Attribution { speaker, text: speaker_text, relay: reported_by, rule } = attribution;
-            let date = quote_date(ctx, &regions, sentence).or(ctx.published);
+            let date = self.quote_date(ctx, &regions, sentence).or(ctx.published);
             out.push(QuoteFact {
                 text: inner.to_string(),
                 span: r.inner,
@@ -233,18 +234,31 @@ impl QuoteFinder {
     /// The speech verb nearest before the quote and its subject.
     fn before_quote(&self, text: &str, slots: &[Slot], pre: Span) -> Option<(Slot, &'static str)> {
         let masked = self.mask_asides(&text[pre.start..pre.end]);
-        let verb = self.verb.find_iter(&masked).last()?;
+        let Some(verb) = self.verb.find_iter(&masked).last() else {
+            return colon_subject(text, slots, pre);
+        };
         let v_start = pre.start + verb.start();
         let v_end = pre.start + verb.end();
         let visible = |s: &&Slot| {
             s.span.start >= pre.start && s.span.end <= pre.end && masked.as_bytes()[s.span.start - pre.start] != b'_'
         };
+        // "..., another diplomat said, while the second diplomat was cautious: ...": the colon's
+        // own clause, after the verb's, holds the speaker.
+        let colon_clause = masked.trim_end().ends_with(':').then(|| masked.rfind([',', ';'])).flatten();
+        if let Some(c) = colon_clause.filter(|&c| c >= verb.end()) {
+            let clause = Span { start: pre.start + c + 1, end: pre.end };
+            if let Some(found) = colon_subject(text, slots, clause) {
+                return Some(found);
+            }
+        }
         let word = verb.as_str();
         if word.eq_ignore_ascii_case("according to") {
             return slots.iter().find(|s| s.span.start >= v_end && s.span.start <= v_end + 1).map(|s| (s.clone(), "quote.according_to"));
         }
         let before: Vec<&Slot> = slots.iter().filter(visible).filter(|s| s.span.end <= v_start).collect();
-        let subject = if word.ends_with("ing") {
+        // "Putin turned to Trump and said: ...": a coordinated verb shares the clause's subject.
+        let coordinated = masked[..verb.start()].trim_end().ends_with(" and");
+        let subject = if word.ends_with("ing") || coordinated {
             // "..., calling it ...": the subject of the main clause, its first actor.
             before.iter().find(|s| s.personal).or_else(|| before.first())
         } else {
@@ -288,6 +302,24 @@ impl QuoteFinder {
         self.verb.find(rest).is_some_and(|v| v.start() == 0)
     }
 
+    /// The day of the speech, when the sentence dates it outside its quotes and not in the
+    /// future. A date in an aside (", who met Trump on Feb. 24,") dates something else.
+    fn quote_date(&self, ctx: &Context<'_>, regions: &[Region], sentence: usize) -> Option<NaiveDate> {
+        let sent = ctx.sentences.get(sentence)?.span;
+        let asides: Vec<Span> = self
+            .aside
+            .find_iter(&ctx.text[sent.start..sent.end])
+            .map(|m| Span { start: sent.start + m.start(), end: sent.start + m.end() })
+            .collect();
+        let within = |d: &DateFact, s: &Span| d.span.start >= s.start && d.span.end <= s.end;
+        ctx.dates
+            .iter()
+            .filter(|d| d.sentence == sentence && d.precision == Precision::Day)
+            .filter(|d| !regions.iter().any(|r| within(d, &r.outer)) && !asides.iter().any(|a| within(d, a)))
+            .filter_map(|d| d.start)
+            .find(|d| ctx.published.is_none_or(|p| *d <= p))
+    }
+
     /// Blanks out relative clauses and appositions (", who ...,") so a verb's subject is found
     /// across them; keeps byte offsets.
     fn mask_asides(&self, text: &str) -> String {
@@ -298,6 +330,29 @@ impl QuoteFinder {
         }
         masked
     }
+}
+
+/// "..., he wrote." right after a sentence quoting someone: the pronoun continues that
+/// speaker, who is the topic of the exchange, rather than whoever was named last (often the
+/// person being talked about).
+fn keep_speaker_for_pronoun(a: Attribution, prev: Option<&QuoteFact>, sentence: usize) -> Attribution {
+    let pronoun = a.text.as_deref().is_some_and(|t| matches!(t, "he" | "He" | "she" | "She"));
+    match prev.filter(|p| pronoun && p.sentence + 1 == sentence && p.speaker.is_some()) {
+        Some(p) => Attribution { speaker: p.speaker.clone(), text: p.speaker_text.clone(), rule: "quote.pronoun_continued", ..a },
+        None => a,
+    }
+}
+
+/// "The French president repeated his line: ...": a colon introduces speech even without a
+/// speech verb, and the speaker is the clause's subject, its first person.
+fn colon_subject(text: &str, slots: &[Slot], pre: Span) -> Option<(Slot, &'static str)> {
+    if !text[pre.start..pre.end].trim_end().ends_with(':') {
+        return None;
+    }
+    slots
+        .iter()
+        .find(|s| s.personal && s.span.start >= pre.start && s.span.end <= pre.end)
+        .map(|s| (s.clone(), "quote.colon"))
 }
 
 /// Whether what stands before a name is nothing or only a title ("French President").
@@ -324,15 +379,6 @@ fn slot_text(text: &str, slot: &Slot) -> String {
     text[slot.span.start..slot.span.end].to_string()
 }
 
-/// The day of the speech, when the sentence dates it outside its quotes and not in the future.
-fn quote_date(ctx: &Context<'_>, regions: &[Region], sentence: usize) -> Option<NaiveDate> {
-    ctx.dates
-        .iter()
-        .filter(|d| d.sentence == sentence && d.precision == Precision::Day)
-        .filter(|d| !regions.iter().any(|r| d.span.start >= r.outer.start && d.span.end <= r.outer.end))
-        .filter_map(|d| d.start)
-        .find(|d| ctx.published.is_none_or(|p| *d <= p))
-}
 
 /// Quoted stretches, paragraph by paragraph. A quote left open at a paragraph's end runs to it.
 pub(crate) fn regions(text: &str) -> Vec<Region> {

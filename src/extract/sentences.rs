@@ -51,6 +51,9 @@ fn split_paragraph(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>
                     continue;
                 }
                 let next_word = next_word(para, chars[j].0);
+                if c != '.' && closes_quote && attribution_follows(&para[chars[j].0..]) {
+                    continue;
+                }
                 if c == '.' && !ends_sentence(&para[..i], next_word) {
                     continue;
                 }
@@ -69,6 +72,20 @@ fn split_paragraph(text: &str, start: usize, end: usize, out: &mut Vec<Sentence>
         }
     }
     push(out, start + sent_start, end, text);
+}
+
+/// Speech verbs that close an attribution after a quoted question ("..?" Vance asked him.).
+const ATTRIBUTION_VERBS: &[&str] = &[
+    "said", "says", "asked", "asks", "told", "wrote", "replied", "answered", "added", "shouted",
+    "responded", "demanded", "wondered", "tweeted", "posted",
+];
+
+/// Whether `rest` (after a quote closed by "?" or "!") is a short attribution ending the
+/// sentence: a speaker of at most a few words and a speech verb, then the full stop.
+fn attribution_follows(rest: &str) -> bool {
+    let clause = rest.split(['.', '!', '?', '"', '“']).next().unwrap_or("");
+    let words: Vec<&str> = clause.split_whitespace().map(|w| w.trim_matches(',')).collect();
+    words.len() <= 6 && words.iter().take(5).any(|w| ATTRIBUTION_VERBS.contains(w))
 }
 
 fn next_word(para: &str, from: usize) -> &str {

@@ -394,3 +394,104 @@ fn date_follows_its_verb() {
     assert_eq!(f.events[0].kind.as_deref(), Some("CONSULT"));
     assert_eq!(f.events[0].start, ymd(2025, 8, 15));
 }
+
+// --- constructions met in wire copy beyond the seeds -----------------------------------------
+
+#[test]
+fn bare_title_points_back_to_the_named_office_holder() {
+    let f = run("Keir Starmer hosted a summit. Later the prime minister said more.", Some(ymd(2025, 3, 2)));
+    let bare = f.mentions.iter().find(|m| m.span.start > 30).expect("bare title mention");
+    assert_eq!(bare.actor, "keir-starmer");
+    let alone = run("Later the prime minister said more.", Some(ymd(2025, 3, 2)));
+    assert!(alone.mentions.is_empty(), "{:?}", alone.mentions);
+}
+
+#[test]
+fn attribution_after_a_quoted_question_stays_in_the_sentence() {
+    let f = run("Macron spoke first.\n“Are you ready to sign today?” Trump asked him.", Some(ymd(2025, 3, 2)));
+    assert_eq!(speaker(&f, "Are you ready"), actor("donald-trump"));
+}
+
+#[test]
+fn accused_introduces_a_fragment() {
+    let f = run("Trump accused Zelenskyy of being “ungrateful” on Friday.", Some(ymd(2025, 3, 2)));
+    assert_eq!(speaker(&f, "ungrateful"), actor("donald-trump"));
+}
+
+#[test]
+fn colon_gives_the_quote_to_the_clause_subject_without_a_verb() {
+    let f = run("The French president repeated his message from Monday: “Europe will not abandon Kyiv.”", Some(ymd(2025, 3, 2)));
+    assert_eq!(speaker(&f, "Europe will not"), actor("emmanuel-macron"));
+}
+
+#[test]
+fn coordinated_speech_verb_keeps_the_first_subject() {
+    let f = run("Zelenskyy turned to Macron and said: “We will see you in Kyiv.”", Some(ymd(2025, 3, 2)));
+    assert_eq!(speaker(&f, "We will see"), actor("volodymyr-zelenskyy"));
+}
+
+#[test]
+fn pronoun_right_after_a_quote_continues_its_speaker() {
+    let f = run(
+        "Later Trump posted online that Zelenskyy was “not serious about a deal”. “Come back when you are ready,” he wrote.",
+        Some(ymd(2025, 3, 2)),
+    );
+    assert_eq!(speaker(&f, "Come back"), actor("donald-trump"));
+}
+
+#[test]
+fn people_familiar_with_talks_are_an_unnamed_source() {
+    let f = run("The envoys “mostly listened”, according to three people familiar with the discussions.", Some(ymd(2025, 3, 2)));
+    assert_eq!(speaker(&f, "mostly listened"), unnamed("three people familiar with the discussions"));
+}
+
+#[test]
+fn a_heated_row_is_a_happening() {
+    let f = run("Nobody forgot Feb. 28, when Zelenskyy left Washington after a heated row.", Some(ymd(2025, 8, 19)));
+    assert_eq!(f.events.len(), 1, "{:?}", f.events);
+    assert_eq!(f.events[0].start, ymd(2025, 2, 28));
+}
+
+#[test]
+fn offset_with_a_dated_after_clause_dates_the_main_happening() {
+    let f = run("The meeting came three weeks after Macron met Trump on Feb. 24.", Some(ymd(2025, 3, 17)));
+    let main = f.events.iter().find(|e| e.precision == Precision::Week).expect("main clause event");
+    assert_eq!(main.start, ymd(2025, 3, 14));
+    assert!(main.title.contains("meeting"), "{}", main.title);
+}
+
+#[test]
+fn undated_follow_up_of_the_same_happening_adds_its_people() {
+    let f = run("Kyiv and Washington signed a deal on Wednesday. It was signed by Zelenskyy and Trump.\nMacron met no one.", Some(ymd(2025, 5, 1)));
+    assert_eq!(f.events.len(), 1, "{:?}", f.events);
+    assert!(f.events[0].actors.contains(&"donald-trump".to_string()), "{:?}", f.events[0].actors);
+}
+
+#[test]
+fn colon_clause_after_another_attribution_has_its_own_speaker() {
+    let f = run(
+        "“It went well,” one diplomat said, while the second diplomat was more careful: “Nothing is signed.”",
+        Some(ymd(2025, 8, 19)),
+    );
+    assert_eq!(speaker(&f, "Nothing is signed"), unnamed("the second diplomat"), "{:?}", f.quotes);
+}
+
+#[test]
+fn a_date_in_an_aside_does_not_date_the_quote() {
+    let f = run("Macron, who met Trump on Feb. 24, told reporters the truce must cover “air and sea”.", Some(ymd(2025, 3, 2)));
+    let q = f.quotes.iter().find(|q| q.text.starts_with("air")).expect("quote");
+    assert_eq!(q.date, Some(ymd(2025, 3, 2)));
+}
+
+#[test]
+fn honorifics_and_name_particles_in_introduced_people() {
+    let f = run("The talks were hosted by Saudi Foreign Minister Prince Faisal bin Farhan.", Some(ymd(2025, 3, 11)));
+    assert!(f.new_actors.iter().any(|a| a.name == "Faisal bin Farhan"), "{:?}", f.new_actors);
+}
+
+#[test]
+fn received_on_a_weekday_is_a_happening() {
+    let f = run("The crown prince received Zelenskyy in Jeddah on Monday.", Some(ymd(2025, 3, 11)));
+    assert_eq!(f.events.len(), 1, "{:?}", f.events);
+    assert_eq!(f.events[0].start, ymd(2025, 3, 10));
+}

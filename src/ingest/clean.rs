@@ -25,12 +25,42 @@ const MONTHS: &str = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:i
 static LEADING_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*date\s+(\d{4})-(\d{2})-(\d{2})\b\s*").expect("static regex")
 });
-/// A line that is only a date, possibly bracketed: "[September 05, 2025]", "Feb. 24, 2025".
+/// A line that is only a date, possibly bracketed or stamped: "[September 05, 2025]",
+/// "Feb. 24, 2025", "Updated 8:14 PM UTC, March 11, 2025".
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^\[?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?({MONTHS})\s+(\d{{1,2}}),?\s+(\d{{4}})\]?(?:\s*[-–|].*)?$"
+        r"^(?:{STAMP})?\[?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?({MONTHS})\s+(\d{{1,2}}),?\s+(\d{{4}})\]?(?:\s*[-–|].*)?$"
     ))
     .expect("static regex")
+});
+/// "Updated 8:14 PM UTC, " before a date line: sites stamp the time of the last edit.
+const STAMP: &str = r"(?:(?:Last )?(?:Updated|Published|Posted)\s*:?\s*)(?:\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:[A-Z]{2,4}(?:[+-]\d{1,2})?)?,?\s*)?";
+/// A day-first date line, as British and Ukrainian sites print it: "Sun 2 Mar 2025 19.40 GMT".
+static DMY_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:{STAMP})?(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,?\s+)?(\d{{1,2}})\s+({MONTHS})\s+(\d{{4}})(?:,?\s+\d{{1,2}}[:.]\d{{2}}(?:\s*[A-Z]{{2,4}})?)?$"
+    ))
+    .expect("static regex")
+});
+/// A numeric day-first date line with an optional time: "01.05.2025 09:12".
+static NUMERIC_DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{2})\.(\d{2})\.(\d{4})(?:,?\s+\d{1,2}:\d{2})?$").expect("static regex")
+});
+/// A wire dateline without a year: "WASHINGTON, Feb 28 (Reuters) -". The agency tag is required,
+/// because a bare "CITY, Month Day -" is too rare outside datelines to be read without it.
+static DATELINE_NO_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^[A-Z][A-Z .'-]+(?:,\s+[A-Z][\p{{L}}.]+(?:\s[A-Z][\p{{L}}.]+)?)?,\s+({MONTHS})\s+(\d{{1,2}})\s*\([A-Za-z ]+\)\s*[-–—]"
+    ))
+    .expect("static regex")
+});
+/// A full "Month Day, Year" anywhere: lends its year to a dateline that has none.
+static FULL_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"\b{MONTHS}\s+\d{{1,2}},?\s+(\d{{4}})\b")).expect("static regex")
+});
+/// The "date YYYY-MM-DD" marker some scrapers put before the lede, also after a headline line.
+static LINE_DATE_MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^date\s+(\d{4})-(\d{2})-(\d{2})\b\s*").expect("static regex")
 });
 /// A wire dateline with a year: "KYIV, Feb 27, 2025 (Reuters) -".
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -40,8 +70,18 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i:by)\s+([A-Z][\p{L}.'-]+(?:\s+[A-Z][\p{L}.'-]+){0,3})(?:\s*[,|].*)?$")
+    Regex::new(r"^(?i:by)\s+([A-Z][\p{L}.'-]+(?:\s+[A-Z][\p{L}.'-]+){0,3})(?:\s+(?:and|&)\s+[A-Z][\p{L}.'-]+(?:\s+[A-Z][\p{L}.'-]+){0,3})?(?:\s*[,|].*)?$")
         .expect("static regex")
+});
+/// A byline without "By", a name followed by a newsroom role: "Jane Doe Diplomatic editor".
+static ROLE_BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Z][\p{L}'-]+(?:\s+[A-Z][\p{L}'-]+){1,2}?),?\s+(?:[A-Z][a-z]+\s+){0,2}(?i:editor|correspondent|reporter|writer|columnist)(?:\s+in\s+[A-Z][\p{L}]+)?$")
+        .expect("static regex")
+});
+/// "Read more:" and the like announce a teaser of another story: on the same line after the
+/// colon, or on the next line when the label stands alone.
+static TEASER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:read more|read also|also read|see also|related)\s*:\s*(.*)$").expect("static regex")
 });
 static READ_TIME: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\d+\s*(?:min|mins|minutes?)\s*read$").expect("static regex")
@@ -51,9 +91,13 @@ static CAPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\((?:[^()]*/)?[^()]*(?:getty images|photo|afp|reuters|epa|shutterstock|pool)[^()]*\)\s*$|^(?:photo|image|credit|picture)s?\s*:)")
         .expect("static regex")
 });
+/// Wire captions end on an unbracketed "REUTERS/Jane Doe" or "AP Photo/Jane Doe" credit.
+static WIRE_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(?:REUTERS|AP Photo|AFP|EPA(?:-EFE)?)\s*/\s*[\p{L}][\p{L} .'-]*$").expect("static regex")
+});
 /// Agency sign-offs: "S.Vandenberghe--JdB", "– Reuters", "(Reporting by ...)".
 static SIGN_OFF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:[A-Z][\p{L}.]*--?[A-Za-z/]+|[–—-]\s*(?:Reuters|AP|AFP|Bloomberg)|\(?(?:Reporting|Writing|Editing|Additional reporting) by .*\)?)$")
+    Regex::new(r"^(?:[A-Z][\p{L}.]*--?[A-Za-z/]+|[–—-]\s*(?:Reuters|AP|AFP|Bloomberg)|\(?(?:Reporting|Writing|Editing|Additional reporting) by .*\)?|.*\bcontributed to this report\.?)$")
         .expect("static regex")
 });
 /// Lines of site chrome that carry no article text.
@@ -63,8 +107,13 @@ static CHROME_LINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Lines from which on nothing is the article any more.
 static TAIL_START: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:avatar|popular categories|search the website|read more|related articles?|more from|you may also like|recommended|comments|leave a comment|join the conversation|about the author)$|^(?:subscribe|sign up|join us today)\b|newsletter|in your inbox")
+    Regex::new(r"(?i)^(?:avatar|popular categories|search the website|read more|related articles?|more from|you may also like|recommended|comments|leave a comment|join the conversation|about the author)$")
         .expect("static regex")
+});
+/// A newsletter or subscription pitch. Sites also drop single pitches between paragraphs, so a
+/// pitch starts the tail only when more chrome follows it (or nothing does).
+static PITCH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:subscribe|sign up|join us today)\b|newsletter|in your inbox").expect("static regex")
 });
 
 /// Cleans one article body (front matter already removed).
@@ -79,29 +128,33 @@ pub fn clean(raw: &str) -> Cleaned {
     drop_feed_header(&mut lines);
     cut_tail(&mut lines, &mut out);
     drop_teasers(&mut lines);
+    drop_labelled_teasers(&mut lines);
     lines.retain(|l| !CHROME_LINE.is_match(l.trim()) && !READ_TIME.is_match(l.trim()));
     out.title = take_title(&mut lines);
     let mut kept: Vec<&str> = Vec::with_capacity(lines.len());
     for line in lines {
+        let line = strip_date_marker(line, &mut out);
         let trimmed = line.trim();
-        if let Some(caps) = BYLINE.captures(trimmed) {
+        if let Some(caps) = BYLINE.captures(trimmed).or_else(|| ROLE_BYLINE.captures(trimmed)) {
             out.author.get_or_insert_with(|| caps[1].to_string());
             continue;
         }
-        if out.published.is_none()
-            && let Some(caps) = DATE_LINE.captures(trimmed).or_else(|| DATELINE.captures(trimmed))
-        {
-            out.published = month_day_year(&caps[1], &caps[2], &caps[3]);
-            if DATE_LINE.is_match(trimmed) {
-                continue;
-            }
+        // A line that is only a date is chrome, whether or not it is the first one seen.
+        if let Some(date) = standalone_date(trimmed) {
+            out.published.get_or_insert(date);
+            continue;
+        }
+        if out.published.is_none() {
+            out.published = dateline_date(trimmed, &body);
         }
         let repeated_title = out.title.as_deref().is_some_and(|t| t == trimmed);
         if repeated_title
             || READ_TIME.is_match(trimmed)
             || CAPTION.is_match(trimmed)
+            || WIRE_CREDIT.is_match(trimmed)
             || SIGN_OFF.is_match(trimmed)
             || CHROME_LINE.is_match(trimmed)
+            || PITCH.is_match(trimmed)
         {
             continue;
         }
@@ -109,6 +162,58 @@ pub fn clean(raw: &str) -> Cleaned {
     }
     out.text = join_paragraphs(&kept);
     out
+}
+
+/// Removes a "date YYYY-MM-DD" marker from the start of a line, keeping its date.
+fn strip_date_marker<'a>(line: &'a str, out: &mut Cleaned) -> &'a str {
+    let trimmed = line.trim_start();
+    let Some(caps) = LINE_DATE_MARKER.captures(trimmed) else {
+        return line;
+    };
+    if out.published.is_none() {
+        out.published = ymd(&caps[1], &caps[2], &caps[3]);
+    }
+    &trimmed[caps.get(0).map_or(0, |m| m.end())..]
+}
+
+/// The date of a line that holds nothing but a date (and maybe a time stamp).
+fn standalone_date(line: &str) -> Option<NaiveDate> {
+    if let Some(caps) = DATE_LINE.captures(line) {
+        return month_day_year(&caps[1], &caps[2], &caps[3]);
+    }
+    if let Some(caps) = DMY_LINE.captures(line) {
+        return month_day_year(&caps[2], &caps[1], &caps[3]);
+    }
+    let caps = NUMERIC_DATE_LINE.captures(line)?;
+    ymd(&caps[3], &caps[2], &caps[1])
+}
+
+/// The date of a wire dateline opening the lede. Without a year in it, the year comes from the
+/// first full date elsewhere in the scrape (a caption, a stamp); with none, it stays unknown.
+fn dateline_date(line: &str, body: &str) -> Option<NaiveDate> {
+    if let Some(caps) = DATELINE.captures(line) {
+        return month_day_year(&caps[1], &caps[2], &caps[3]);
+    }
+    let caps = DATELINE_NO_YEAR.captures(line)?;
+    let year = FULL_DATE.captures(body)?;
+    month_day_year(&caps[1], &caps[2], &year[1])
+}
+
+/// Drops "Read more: <teaser>" lines, and a bare "Read more:" label with the teaser line after it.
+fn drop_labelled_teasers(lines: &mut Vec<&str>) {
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(caps) = TEASER_LABEL.captures(lines[i].trim()) else {
+            i += 1;
+            continue;
+        };
+        let end = if caps[1].trim().is_empty() {
+            (i + 1..lines.len()).find(|&j| !lines[j].trim().is_empty()).unwrap_or(i)
+        } else {
+            i
+        };
+        lines.drain(i..=end);
+    }
 }
 
 /// A feed block ("News Feed ... Show More") before the article belongs to other stories.
@@ -125,7 +230,7 @@ fn drop_feed_header(lines: &mut Vec<&str>) {
 /// Drops everything from the first end-of-article marker in the second half of the text.
 fn cut_tail(lines: &mut Vec<&str>, out: &mut Cleaned) {
     let half = lines.len() / 2;
-    let Some(pos) = (half..lines.len()).find(|&i| TAIL_START.is_match(lines[i].trim())) else {
+    let Some(pos) = (half..lines.len()).find(|&i| starts_tail(lines, i)) else {
         return;
     };
     // An author box names the author on its first non-empty line.
@@ -137,6 +242,23 @@ fn cut_tail(lines: &mut Vec<&str>, out: &mut Cleaned) {
             .map(str::to_string);
     }
     lines.truncate(pos);
+}
+
+/// Whether line `i` starts the footer: a structural marker, or a pitch followed by more chrome
+/// (another pitch or marker) or by nothing at all.
+fn starts_tail(lines: &[&str], i: usize) -> bool {
+    let line = lines[i].trim();
+    if TAIL_START.is_match(line) {
+        return true;
+    }
+    if !PITCH.is_match(line) {
+        return false;
+    }
+    lines[i + 1..]
+        .iter()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty())
+        .is_none_or(|next| PITCH.is_match(next) || TAIL_START.is_match(next))
 }
 
 /// A teaser of another story: a headline line followed by a paragraph cut off with "…".
@@ -242,5 +364,43 @@ mod tests {
         let c = clean("KYIV, Feb 27, 2025 (Reuters) - Ukraine said on Thursday it was ready.");
         assert_eq!(c.published, NaiveDate::from_ymd_opt(2025, 2, 27));
         assert!(c.text.starts_with("KYIV"));
+    }
+
+    #[test]
+    fn dateline_without_year_borrows_the_year_of_a_full_date() {
+        let raw = "LONDON, Mar 3 (Reuters) - Leaders met on Monday.\n\nLeaders at a summit in London, March 2, 2025. REUTERS/Jane Roe";
+        let c = clean(raw);
+        assert_eq!(c.published, NaiveDate::from_ymd_opt(2025, 3, 3));
+        assert_eq!(c.text, "LONDON, Mar 3 (Reuters) - Leaders met on Monday.");
+    }
+
+    #[test]
+    fn stamped_and_day_first_date_lines_are_dropped_and_read() {
+        for (line, day) in [("Updated 6:02 AM GMT, April 4, 2025", 4), ("Fri 4 Apr 2025 10.15 BST", 4), ("04.04.2025 10:15", 4)] {
+            let c = clean(&format!("Ministers meet in Paris\n{line}\nMinisters met in Paris on Friday."));
+            assert_eq!(c.published, NaiveDate::from_ymd_opt(2025, 4, day), "{line}");
+            assert_eq!(c.text, "Ministers met in Paris on Friday.");
+        }
+    }
+
+    #[test]
+    fn date_marker_after_the_headline_sets_published() {
+        let c = clean("Leaders meet in Rome\n\n date 2025-06-02 Leaders met in Rome on Sunday.\n\nThey talked.");
+        assert_eq!(c.published, NaiveDate::from_ymd_opt(2025, 6, 2));
+        assert!(c.text.starts_with("Leaders met in Rome on Sunday."));
+    }
+
+    #[test]
+    fn a_pitch_between_paragraphs_drops_only_its_line() {
+        let raw = "Ministers met in Paris on Friday.\nThey agreed a plan.\nSign up for our morning newsletter\nThe plan goes to Kyiv next.";
+        assert_eq!(clean(raw).text, "Ministers met in Paris on Friday.\nThey agreed a plan.\nThe plan goes to Kyiv next.");
+    }
+
+    #[test]
+    fn labelled_teasers_role_bylines_and_credits_are_dropped() {
+        let raw = "Ministers meet in Paris\nJane Roe Europe correspondent\nBy JOHN DOE and MARY ROE\nMinisters met in Paris on Friday.\nRead more:\nFarmers protest in Rome - \"We are angry,\" a leader said on May 2\nRead also: Metro hours extended on 9 May\nThey agreed a plan.\nAP writers Ann Lee in Kyiv contributed to this report.";
+        let c = clean(raw);
+        assert_eq!(c.author.as_deref(), Some("Jane Roe"));
+        assert_eq!(c.text, "Ministers met in Paris on Friday.\nThey agreed a plan.");
     }
 }
