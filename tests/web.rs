@@ -240,6 +240,23 @@ async fn source_pages_mark_quotes_actors_and_dates() {
     assert_eq!(page.attrs("time.published", "datetime"), ["2025-02-27"]);
     let text = page.texts(".body").join(" ");
     assert!(!text.contains("By Vugar Khalilov"), "byline is boilerplate");
+    assert_eq!(page.count("section.explanation"), 0);
+
+    // On demand, every fact with the rule that produced it.
+    let explained = get(&site.app, "/sources/politico-macron-fails-to-secure-us-security-guarantees?explain=1").await;
+    ok_html(&explained);
+    let kinds = explained.texts("section.explanation tbody td:nth-child(2)");
+    for kind in ["actor", "date", "quote", "event"] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} in {kinds:?}");
+    }
+    let rules = explained.texts("section.explanation tbody td code");
+    assert_eq!(rules.len(), kinds.len());
+    assert!(rules.iter().all(|r| r.contains('.')), "{rules:?}");
+    for href in explained.attrs("section.explanation tbody td:first-child a", "href") {
+        assert_eq!(explained.count(&format!("span.sentence{href}")), 1, "{href}");
+    }
+    let bad = get(&site.app, "/sources/politico-macron-fails-to-secure-us-security-guarantees?explain=yes").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

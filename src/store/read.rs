@@ -714,3 +714,37 @@ pub async fn quoted_people(pool: &SqlitePool) -> sqlx::Result<Vec<Named>> {
     .fetch_all(pool)
     .await
 }
+
+/// One extracted fact and why it exists, for a source page's explanation.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct FactLine {
+    pub sentence_idx: i64,
+    pub kind: String,
+    pub what: String,
+    pub rule: String,
+    pub confidence: f64,
+}
+
+/// Every fact extracted from an article with the rule that produced it, in sentence order.
+pub async fn article_explanation(pool: &SqlitePool, article_id: i64) -> sqlx::Result<Vec<FactLine>> {
+    sqlx::query_as(
+        "SELECT sentence_idx, kind, what, rule, confidence FROM (
+             SELECT m.sentence_idx, 'actor' AS kind, a.name || ' (' || a.slug || ')' AS what, m.rule, m.confidence, m.start AS pos
+             FROM mentions m JOIN actors a ON a.id = m.actor_id WHERE m.article_id = ?1
+           UNION ALL
+             SELECT d.sentence_idx, 'date', COALESCE(d.date_start || CASE WHEN d.date_end <> d.date_start THEN ' to ' || d.date_end ELSE '' END, 'unresolved')
+                    || ' (' || d.precision || ')', d.rule, d.confidence, d.start
+             FROM date_mentions d WHERE d.article_id = ?1
+           UNION ALL
+             SELECT q.sentence_idx, 'quote', '“' || q.text || '” by ' || COALESCE(q.speaker_name, 'nobody found')
+                    || COALESCE(', reported by ' || q.reported_by_name, ''), q.rule, q.confidence, q.start
+             FROM quotes q WHERE q.article_id = ?1
+           UNION ALL
+             SELECT es.sentence_idx, 'event', e.date_start || ' ' || COALESCE(e.kind, '-') || ': ' || es.title, es.rule, es.confidence, es.start
+             FROM event_sources es JOIN events e ON e.id = es.event_id WHERE es.article_id = ?1
+         ) ORDER BY sentence_idx, pos",
+    )
+    .bind(article_id)
+    .fetch_all(pool)
+    .await
+}

@@ -13,7 +13,7 @@ use super::meta::{Origin, PageMeta};
 use super::marks::{self, Paragraph};
 use super::params::{self, check_slug, page_href};
 use super::timeline::EventItem;
-use crate::store::read::{self, ActorSummary, ArticleRow, ArticleSummary, Named, RelatedArticle, UNDATED};
+use crate::store::read::{self, ActorSummary, ArticleRow, ArticleSummary, FactLine, Named, RelatedArticle, UNDATED};
 use crate::store::timeline::{Cursor, PageAt, TimelineFilter};
 
 /// Articles on one page of the list.
@@ -64,13 +64,17 @@ pub struct SourcePage {
     pub topics: Vec<Named>,
     pub events: Vec<EventItem>,
     pub related: Vec<RelatedArticle>,
+    /// With `?explain=1`: every fact and the rule behind it, sentence by sentence.
+    pub explanation: Option<Vec<FactLine>>,
 }
 
 pub async fn show_source(
     State(db): State<SqlitePool>,
     origin: Origin,
     Path(slug): Path<String>,
+    RawQuery(query): RawQuery,
 ) -> Result<SourcePage, AppError> {
+    let explain = wants_explanation(query.as_deref())?;
     check_slug("slug", &slug).map_err(|_| AppError::not_found("source", &slug))?;
     let (article, body) = read::article_by_slug(&db, &slug)
         .await?
@@ -98,6 +102,27 @@ pub async fn show_source(
             .map(EventItem::new)
             .collect(),
         related: read::related_articles(&db, article.id).await?,
+        explanation: if explain { Some(read::article_explanation(&db, article.id).await?) } else { None },
         article,
     })
+}
+
+/// `explain=1` shows the explanation; anything but 1 or 0 is a bad parameter.
+fn wants_explanation(query: Option<&str>) -> Result<bool, AppError> {
+    let mut explain = false;
+    for (key, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
+        if key == "explain" {
+            explain = match value.as_ref() {
+                "1" => true,
+                "0" | "" => false,
+                other => {
+                    return Err(AppError::bad_param(
+                        "explain",
+                        format!("`{}` is not 1 or 0", other.chars().take(20).collect::<String>()),
+                    ));
+                }
+            };
+        }
+    }
+    Ok(explain)
 }
