@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::export::{self, Table};
 use crate::import;
 use crate::ingest;
-use crate::reference::Reference;
+use crate::reference::{GAZETTEER_FILE, Reference};
 use crate::store::{self, write};
 
 #[derive(Debug, Parser)]
@@ -22,9 +22,10 @@ pub struct Cli {
     /// The SQLite database file.
     #[arg(long, global = true, env = "ENTENTE_DB", default_value = "data/entente.db")]
     pub db: PathBuf,
-    /// Folder holding gazetteer.yaml and topics.yaml (and, for the default command, the seed articles).
-    #[arg(long, global = true, env = "ENTENTE_SEEDS", default_value = "seeds")]
-    pub seeds: PathBuf,
+    /// Folder holding gazetteer.yaml and topics.yaml (and, for the default command, the seed
+    /// articles). Without it: ./seeds if present, else the gazetteer and taxonomy built in.
+    #[arg(long, global = true, env = "ENTENTE_SEEDS")]
+    pub seeds: Option<PathBuf>,
     /// Address to serve on (serve, and the default command).
     #[arg(long, global = true, env = "ENTENTE_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
@@ -88,7 +89,7 @@ pub fn main() -> ExitCode {
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Import { paths }) => {
-            let reference = Reference::load(&cli.seeds)?;
+            let reference = reference(cli.seeds.as_deref())?;
             let pool = store::open_rw(&cli.db).await?;
             let summary = import::import(&pool, &reference, &paths, &mut std::io::stderr()).await?;
             pool.close().await;
@@ -115,12 +116,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Explain { file }) => {
-            let reference = Reference::load(&cli.seeds)?;
+            let reference = reference(cli.seeds.as_deref())?;
             print!("{}", crate::explain::explain(&file, &reference)?);
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            import_seeds_if_changed(&cli.db, &cli.seeds).await?;
+            let seeds = cli.seeds.unwrap_or_else(|| PathBuf::from(DEFAULT_SEEDS));
+            import_seeds_if_changed(&cli.db, &seeds).await?;
             crate::web::serve(&cli.db, cli.addr).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -128,6 +130,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 const SEEDS_KEY: &str = "seeds_fingerprint";
+const DEFAULT_SEEDS: &str = "seeds";
+
+/// The reference data: from `--seeds`, else `./seeds`, else the copy built into the binary.
+fn reference(seeds: Option<&Path>) -> anyhow::Result<Reference> {
+    match seeds {
+        Some(dir) => Ok(Reference::load(dir)?),
+        None if Path::new(DEFAULT_SEEDS).join(GAZETTEER_FILE).is_file() => Ok(Reference::load(Path::new(DEFAULT_SEEDS))?),
+        None => {
+            eprintln!("entente: no ./seeds here: using the built-in gazetteer and taxonomy (--seeds DIR for your own)");
+            Ok(Reference::builtin()?)
+        }
+    }
+}
 
 /// Imports the seed folder when the database has never seen this version of it.
 async fn import_seeds_if_changed(db: &Path, seeds: &Path) -> anyhow::Result<()> {

@@ -100,10 +100,10 @@ pub struct Reference {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReferenceError {
-    #[error("{path}: cannot read: {source}")]
-    Read { path: String, source: std::io::Error },
-    #[error("{path}: {source}")]
-    Parse { path: String, source: serde_norway::Error },
+    #[error("{path}: cannot read: {cause}")]
+    Read { path: String, cause: std::io::Error },
+    #[error("{path}: {cause}")]
+    Parse { path: String, cause: serde_norway::Error },
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
 }
@@ -117,9 +117,9 @@ impl Reference {
         let gazetteer = dir.join(GAZETTEER_FILE);
         let topics = dir.join(TOPICS_FILE);
         let read = |path: &Path| {
-            std::fs::read_to_string(path).map_err(|source| ReferenceError::Read {
+            std::fs::read_to_string(path).map_err(|cause| ReferenceError::Read {
                 path: path.display().to_string(),
-                source,
+                cause,
             })
         };
         Self::parse(
@@ -138,14 +138,14 @@ impl Reference {
         topics_name: &str,
     ) -> Result<Self, ReferenceError> {
         let actors: Vec<ActorEntry> =
-            serde_norway::from_str(gazetteer).map_err(|source| ReferenceError::Parse {
+            serde_norway::from_str(gazetteer).map_err(|cause| ReferenceError::Parse {
                 path: gazetteer_name.to_string(),
-                source,
+                cause,
             })?;
         let topics: Vec<TopicEntry> =
-            serde_norway::from_str(topics).map_err(|source| ReferenceError::Parse {
+            serde_norway::from_str(topics).map_err(|cause| ReferenceError::Parse {
                 path: topics_name.to_string(),
-                source,
+                cause,
             })?;
         let invalid = |path: &str, message: String| ReferenceError::Invalid {
             path: path.to_string(),
@@ -198,6 +198,17 @@ impl Reference {
             }
         }
         Ok(Reference { actors, topics })
+    }
+
+    /// The gazetteer and taxonomy this build was made with (the repository's `seeds/`), for
+    /// running outside a checkout.
+    pub fn builtin() -> Result<Self, ReferenceError> {
+        Self::parse(
+            include_str!("../seeds/gazetteer.yaml"),
+            "built-in gazetteer.yaml",
+            include_str!("../seeds/topics.yaml"),
+            "built-in topics.yaml",
+        )
     }
 
     pub fn actor(&self, slug: &str) -> Option<&ActorEntry> {
@@ -270,6 +281,15 @@ mod tests {
         let reference = Reference::load(&dir).expect("seeds load");
         assert!(reference.actor("friedrich-merz").is_some());
         assert!(reference.topics.iter().any(|t| t.slug == "security-guarantees"));
+    }
+
+    #[test]
+    fn the_builtin_reference_is_the_seeds() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let seeds = Reference::load(&dir).expect("seeds load");
+        let builtin = Reference::builtin().expect("builtin parses");
+        assert_eq!(builtin.actors, seeds.actors);
+        assert_eq!(builtin.topics, seeds.topics);
     }
 
     #[test]

@@ -112,7 +112,27 @@ fn ends_sentence(before: &str, next: &str) -> bool {
     true
 }
 
+/// No real sentence is this long (in bytes); longer runs without an end (a scrape with its
+/// punctuation lost, a table flattened to one line) are cut at a space, so that every later
+/// stage works on bounded pieces.
+const MAX_SENTENCE: usize = 2_000;
+
 fn push(out: &mut Vec<Sentence>, start: usize, end: usize, text: &str) {
+    let mut start = start;
+    while end - start > MAX_SENTENCE {
+        let mut limit = start + MAX_SENTENCE;
+        while !text.is_char_boundary(limit) {
+            limit -= 1;
+        }
+        let cut = text[start..limit].rfind(char::is_whitespace).map_or(limit, |i| start + i + 1);
+        let cut = if cut <= start { limit } else { cut };
+        push_trimmed(out, start, cut, text);
+        start = cut;
+    }
+    push_trimmed(out, start, end, text);
+}
+
+fn push_trimmed(out: &mut Vec<Sentence>, start: usize, end: usize, text: &str) {
     let slice = &text[start..end];
     let lead = slice.len() - slice.trim_start().len();
     let trail = slice.len() - slice.trim_end().len();
@@ -126,6 +146,19 @@ fn push(out: &mut Vec<Sentence>, start: usize, end: usize, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runaway_sentences_are_cut_at_spaces_into_bounded_pieces() {
+        let text = "word ".repeat(1_000) + "ünïcödé ".repeat(500).as_str();
+        let sentences = split(&text);
+        assert!(sentences.len() >= 4, "{}", sentences.len());
+        for s in &sentences {
+            assert!(s.span.end - s.span.start <= MAX_SENTENCE);
+            assert!(!text[s.span.start..s.span.end].starts_with(' '));
+        }
+        let covered: usize = sentences.iter().map(|s| text[s.span.start..s.span.end].split_whitespace().count()).sum();
+        assert_eq!(covered, 1_500);
+    }
 
     fn texts(text: &str) -> Vec<&str> {
         split(text).iter().map(|s| &text[s.span.start..s.span.end]).collect()

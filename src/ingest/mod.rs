@@ -14,6 +14,8 @@ use front_matter::FrontMatter;
 
 /// File endings that `import` reads.
 const ARTICLE_EXTENSIONS: [&str; 2] = ["txt", "md"];
+/// Larger files are not articles (a dump, a log, a mistake); they are refused before reading.
+pub const MAX_ARTICLE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// One article, read and cleaned, ready for extraction.
 #[derive(Debug, Clone)]
@@ -50,6 +52,10 @@ pub enum IngestError {
     Io(#[from] std::io::Error),
     #[error("empty file")]
     Empty,
+    #[error("not a regular file (a folder, pipe or device named like an article)")]
+    NotAFile,
+    #[error("{:.1} MB; articles larger than {} MB are refused", *.0 as f64 / 1e6, MAX_ARTICLE_BYTES / (1024 * 1024))]
+    TooLarge(u64),
     #[error("binary file (a NUL byte at offset {0}), not text")]
     Binary(usize),
     #[error("{0}")]
@@ -147,6 +153,14 @@ fn is_article_file(path: &Path) -> bool {
 
 /// Reads one article file.
 pub fn read(path: &Path) -> Result<Document, IngestError> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        // Reading a pipe would block the import for ever.
+        return Err(IngestError::NotAFile);
+    }
+    if meta.len() > MAX_ARTICLE_BYTES {
+        return Err(IngestError::TooLarge(meta.len()));
+    }
     let bytes = std::fs::read(path)?;
     let canonical = path.canonicalize()?;
     let file = path

@@ -16,12 +16,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("database {path}: cannot create its folder: {source}")]
-    Folder { path: String, source: std::io::Error },
-    #[error("database {path}: {source}")]
-    Sqlite { path: String, source: sqlx::Error },
-    #[error("database {path}: {source}")]
-    Migrate { path: String, source: sqlx::migrate::MigrateError },
+    #[error("database {path}: cannot create its folder: {cause}")]
+    Folder { path: String, cause: std::io::Error },
+    #[error("database {path}: {cause}")]
+    Sqlite { path: String, cause: sqlx::Error },
+    #[error("database {path}: {cause}")]
+    Migrate { path: String, cause: sqlx::migrate::MigrateError },
     #[error(
         "database {path} was written by a newer version of entente (schema {found}, this build knows up to {known}); use a newer entente or another --db"
     )]
@@ -41,14 +41,14 @@ fn options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
 pub async fn open_rw(path: &Path) -> Result<SqlitePool, OpenError> {
     let shown = path.display().to_string();
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|source| OpenError::Folder {
+        std::fs::create_dir_all(dir).map_err(|cause| OpenError::Folder {
             path: shown.clone(),
-            source,
+            cause,
         })?;
     }
-    let sqlite = |source| OpenError::Sqlite {
+    let sqlite = |cause| OpenError::Sqlite {
         path: shown.clone(),
-        source,
+        cause,
     };
     let opts = options(path)
         .map_err(sqlite)?
@@ -62,9 +62,9 @@ pub async fn open_rw(path: &Path) -> Result<SqlitePool, OpenError> {
         .await
         .map_err(sqlite)?;
     refuse_newer(&pool, &shown).await?;
-    MIGRATOR.run(&pool).await.map_err(|source| OpenError::Migrate {
+    MIGRATOR.run(&pool).await.map_err(|cause| OpenError::Migrate {
         path: shown.clone(),
-        source,
+        cause,
     })?;
     Ok(pool)
 }
@@ -72,9 +72,9 @@ pub async fn open_rw(path: &Path) -> Result<SqlitePool, OpenError> {
 /// Opens an existing, migrated database for reading only: what the web layer gets.
 pub async fn open_ro(path: &Path, connections: u32) -> Result<SqlitePool, OpenError> {
     let shown = path.display().to_string();
-    let sqlite = |source| OpenError::Sqlite {
+    let sqlite = |cause| OpenError::Sqlite {
         path: shown.clone(),
-        source,
+        cause,
     };
     let opts = options(path).map_err(sqlite)?.read_only(true);
     SqlitePoolOptions::new()
@@ -86,9 +86,9 @@ pub async fn open_ro(path: &Path, connections: u32) -> Result<SqlitePool, OpenEr
 
 /// A database migrated by a newer build must not be touched by this one.
 async fn refuse_newer(pool: &SqlitePool, shown: &str) -> Result<(), OpenError> {
-    let sqlite = |source| OpenError::Sqlite {
+    let sqlite = |cause| OpenError::Sqlite {
         path: shown.to_string(),
-        source,
+        cause,
     };
     let has_table: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",

@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
 
 use crate::extract::{EventFact, Facts, Speaker};
 use crate::reference::{ActorEntry, Reference, slugify};
@@ -165,6 +165,17 @@ async fn insert_aliases_and_roles(
     Ok(())
 }
 
+/// Rows per multi-row INSERT: well under SQLite's limit on bound parameters.
+const BATCH_ROWS: usize = 400;
+
+/// What an article's old version referred to that may be left without support once it is gone.
+#[derive(Default)]
+struct Orphans {
+    events: Vec<i64>,
+    statements: Vec<i64>,
+    actors: Vec<i64>,
+}
+
 /// Inserts or replaces one article and its facts, atomically.
 pub async fn save_article(
     pool: &SqlitePool,
@@ -172,19 +183,21 @@ pub async fn save_article(
     facts: &Facts,
 ) -> sqlx::Result<Saved> {
     let mut tx = pool.begin().await?;
-    let old_slug: Option<String> = sqlx::query_scalar("SELECT slug FROM articles WHERE path = ?")
+    let old: Option<(i64, String)> = sqlx::query_as("SELECT id, slug FROM articles WHERE path = ?")
         .bind(&article.path)
         .fetch_optional(&mut *tx)
         .await?;
-    let saved = if old_slug.is_some() { Saved::Updated } else { Saved::New };
-    if old_slug.is_some() {
-        sqlx::query("DELETE FROM articles WHERE path = ?")
-            .bind(&article.path)
+    let saved = if old.is_some() { Saved::Updated } else { Saved::New };
+    let mut orphans = Orphans::default();
+    if let Some((old_id, _)) = &old {
+        orphans = orphans_of(&mut tx, *old_id).await?;
+        sqlx::query("DELETE FROM articles WHERE id = ?")
+            .bind(old_id)
             .execute(&mut *tx)
             .await?;
     }
-    let slug = match old_slug {
-        Some(slug) => slug,
+    let slug = match old {
+        Some((_, slug)) => slug,
         None => unique_slug(&mut tx, "articles", &slugify_words(&article.title, 8)).await?,
     };
     let article_id: i64 = sqlx::query_scalar(
@@ -214,32 +227,92 @@ pub async fn save_article(
         tx: &mut tx,
         article_id,
         published: article.published.clone(),
+        other_wordings: HashMap::new(),
         actor_ids: HashMap::new(),
         topic_ids: HashMap::new(),
     };
     writer.write(facts, &article.body).await?;
-    prune(&mut tx).await?;
+    prune(&mut tx, &orphans).await?;
     tx.commit().await?;
     Ok(saved)
 }
 
-/// Removes what no article supports any more.
-async fn prune(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM events WHERE NOT EXISTS (SELECT 1 FROM event_sources s WHERE s.event_id = events.id)")
-        .execute(&mut **tx)
+/// The events, statements and extracted actors an article refers to, read before it is deleted.
+async fn orphans_of(tx: &mut Transaction<'_, Sqlite>, article_id: i64) -> sqlx::Result<Orphans> {
+    let events = sqlx::query_scalar("SELECT DISTINCT event_id FROM event_sources WHERE article_id = ?")
+        .bind(article_id)
+        .fetch_all(&mut **tx)
         .await?;
-    sqlx::query("DELETE FROM statements WHERE NOT EXISTS (SELECT 1 FROM quotes q WHERE q.statement_id = statements.id)")
-        .execute(&mut **tx)
-        .await?;
+    let statements = sqlx::query_scalar(
+        "SELECT DISTINCT statement_id FROM quotes WHERE article_id = ? AND statement_id IS NOT NULL",
+    )
+    .bind(article_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let actors = sqlx::query_scalar(
+        "SELECT DISTINCT a.id FROM actors a WHERE a.origin = 'extracted' AND a.id IN (
+             SELECT actor_id FROM mentions WHERE article_id = ?1
+             UNION SELECT speaker_id FROM quotes WHERE article_id = ?1
+             UNION SELECT reported_by_id FROM quotes WHERE article_id = ?1)",
+    )
+    .bind(article_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(Orphans {
+        events,
+        statements,
+        actors,
+    })
+}
+
+/// Removes what the replaced article alone supported. Only its own references are checked, so
+/// the cost does not grow with the archive.
+async fn prune(tx: &mut Transaction<'_, Sqlite>, orphans: &Orphans) -> sqlx::Result<()> {
+    if orphans.events.is_empty() && orphans.statements.is_empty() && orphans.actors.is_empty() {
+        return Ok(());
+    }
+    let ids = |v: &[i64]| serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string());
     sqlx::query(
-        "DELETE FROM actors WHERE origin = 'extracted'
+        "DELETE FROM events WHERE id IN (SELECT value FROM json_each(?))
+           AND NOT EXISTS (SELECT 1 FROM event_sources s WHERE s.event_id = events.id)",
+    )
+    .bind(ids(&orphans.events))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM statements WHERE id IN (SELECT value FROM json_each(?))
+           AND NOT EXISTS (SELECT 1 FROM quotes q WHERE q.statement_id = statements.id)",
+    )
+    .bind(ids(&orphans.statements))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM actors WHERE id IN (SELECT value FROM json_each(?))
            AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = actors.id)
-           AND NOT EXISTS (SELECT 1 FROM quotes q WHERE q.speaker_id = actors.id OR q.reported_by_id = actors.id)
+           AND NOT EXISTS (SELECT 1 FROM quotes q WHERE q.speaker_id = actors.id)
+           AND NOT EXISTS (SELECT 1 FROM quotes q WHERE q.reported_by_id = actors.id)
            AND NOT EXISTS (SELECT 1 FROM event_actors e WHERE e.actor_id = actors.id)",
     )
+    .bind(ids(&orphans.actors))
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// A speaker key and the day they spoke.
+type SpeakerDay = (String, Option<String>);
+/// A statement of another article and one of its wordings.
+type Wording = (i64, String);
+
+/// A quote ready to insert, with its statement decided.
+struct QuoteRowIn<'f> {
+    quote: &'f crate::extract::QuoteFact,
+    speaker_id: Option<i64>,
+    speaker_name: Option<String>,
+    reporter_id: Option<i64>,
+    reporter_name: Option<String>,
+    said_on: Option<String>,
+    statement_id: i64,
 }
 
 /// Writes the facts of one article inside the article's transaction.
@@ -247,6 +320,7 @@ struct FactWriter<'t, 'c> {
     tx: &'t mut Transaction<'c, Sqlite>,
     article_id: i64,
     published: Option<String>,
+    other_wordings: HashMap<SpeakerDay, Vec<Wording>>,
     actor_ids: HashMap<String, Option<i64>>,
     topic_ids: HashMap<String, Option<i64>>,
 }
@@ -265,98 +339,163 @@ impl FactWriter<'_, '_> {
                 insert_aliases_and_roles(self.tx, id, actor).await?;
             }
         }
-        for (idx, sentence) in facts.sentences.iter().enumerate() {
-            let text = body.get(sentence.span.start..sentence.span.end).unwrap_or("").trim();
-            sqlx::query("INSERT INTO sentences (article_id, idx, start, end, text) VALUES (?, ?, ?, ?, ?)")
-                .bind(self.article_id)
-                .bind(idx as i64)
-                .bind(sentence.span.start as i64)
-                .bind(sentence.span.end as i64)
-                .bind(text)
-                .execute(&mut **self.tx)
-                .await?;
+        self.write_sentences(facts, body).await?;
+        self.write_mentions(facts).await?;
+        self.write_dates(facts).await?;
+        self.write_quotes(facts).await?;
+        let mut topics = Vec::new();
+        for hit in &facts.topics {
+            if let Some(topic_id) = self.topic_id(&hit.topic).await? {
+                topics.push((topic_id, hit.hits as i64));
+            }
         }
+        for chunk in topics.chunks(BATCH_ROWS) {
+            let mut qb = QueryBuilder::new("INSERT OR REPLACE INTO article_topics (article_id, topic_id, hits) ");
+            qb.push_values(chunk, |mut row, (topic_id, hits)| {
+                row.push_bind(self.article_id).push_bind(*topic_id).push_bind(*hits);
+            });
+            qb.build().execute(&mut **self.tx).await?;
+        }
+        for event in &facts.events {
+            self.write_event(event).await?;
+        }
+        Ok(())
+    }
+
+    async fn write_sentences(&mut self, facts: &Facts, body: &str) -> sqlx::Result<()> {
+        let rows: Vec<(usize, &crate::extract::Sentence)> = facts.sentences.iter().enumerate().collect();
+        for chunk in rows.chunks(BATCH_ROWS) {
+            let mut qb = QueryBuilder::new("INSERT INTO sentences (article_id, idx, start, end, text) ");
+            qb.push_values(chunk, |mut row, (idx, sentence)| {
+                let text = body.get(sentence.span.start..sentence.span.end).unwrap_or("").trim();
+                row.push_bind(self.article_id)
+                    .push_bind(*idx as i64)
+                    .push_bind(sentence.span.start as i64)
+                    .push_bind(sentence.span.end as i64)
+                    .push_bind(text.to_string());
+            });
+            qb.build().execute(&mut **self.tx).await?;
+        }
+        Ok(())
+    }
+
+    async fn write_mentions(&mut self, facts: &Facts) -> sqlx::Result<()> {
+        let mut rows = Vec::with_capacity(facts.mentions.len());
         for mention in &facts.mentions {
-            let Some(actor_id) = self.actor_id(&mention.actor).await? else {
-                continue;
-            };
-            sqlx::query(
-                "INSERT INTO mentions (article_id, actor_id, sentence_idx, start, end, rule, confidence)
-                 VALUES (?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(self.article_id)
-            .bind(actor_id)
-            .bind(mention.sentence as i64)
-            .bind(mention.span.start as i64)
-            .bind(mention.span.end as i64)
-            .bind(mention.provenance.rule)
-            .bind(mention.provenance.confidence)
-            .execute(&mut **self.tx)
-            .await?;
+            if let Some(actor_id) = self.actor_id(&mention.actor).await? {
+                rows.push((actor_id, mention));
+            }
         }
-        for date in &facts.dates {
-            sqlx::query(
+        for chunk in rows.chunks(BATCH_ROWS) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO mentions (article_id, actor_id, sentence_idx, start, end, rule, confidence) ",
+            );
+            qb.push_values(chunk, |mut row, (actor_id, m)| {
+                row.push_bind(self.article_id)
+                    .push_bind(*actor_id)
+                    .push_bind(m.sentence as i64)
+                    .push_bind(m.span.start as i64)
+                    .push_bind(m.span.end as i64)
+                    .push_bind(m.provenance.rule)
+                    .push_bind(m.provenance.confidence);
+            });
+            qb.build().execute(&mut **self.tx).await?;
+        }
+        Ok(())
+    }
+
+    async fn write_dates(&mut self, facts: &Facts) -> sqlx::Result<()> {
+        for chunk in facts.dates.chunks(BATCH_ROWS) {
+            let mut qb = QueryBuilder::new(
                 "INSERT INTO date_mentions (article_id, sentence_idx, start, end, date_start, date_end,
-                     precision, rule, confidence)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(self.article_id)
-            .bind(date.sentence as i64)
-            .bind(date.span.start as i64)
-            .bind(date.span.end as i64)
-            .bind(date.start.map(|d| d.to_string()))
-            .bind(date.end.map(|d| d.to_string()))
-            .bind(date.precision.as_str())
-            .bind(date.provenance.rule)
-            .bind(date.provenance.confidence)
-            .execute(&mut **self.tx)
-            .await?;
+                     precision, rule, confidence) ",
+            );
+            qb.push_values(chunk, |mut row, d| {
+                row.push_bind(self.article_id)
+                    .push_bind(d.sentence as i64)
+                    .push_bind(d.span.start as i64)
+                    .push_bind(d.span.end as i64)
+                    .push_bind(d.start.map(|x| x.to_string()))
+                    .push_bind(d.end.map(|x| x.to_string()))
+                    .push_bind(d.precision.as_str())
+                    .push_bind(d.provenance.rule)
+                    .push_bind(d.provenance.confidence);
+            });
+            qb.build().execute(&mut **self.tx).await?;
         }
+        Ok(())
+    }
+
+    /// Decides each quote's statement (another outlet's, or a new one), then inserts the new
+    /// statements and the quotes in batches. Statement ids are allocated here: the article's
+    /// transaction already holds SQLite's write lock, so no other writer can take them.
+    async fn write_quotes(&mut self, facts: &Facts) -> sqlx::Result<()> {
+        let mut next_statement: i64 =
+            sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) FROM statements")
+                .fetch_one(&mut **self.tx)
+                .await?
+                + 1;
+        let mut new_statements: Vec<(i64, String, Option<String>)> = Vec::new();
+        let mut rows: Vec<QuoteRowIn<'_>> = Vec::with_capacity(facts.quotes.len());
         for quote in &facts.quotes {
             let (speaker_id, speaker_name) = self.speaker(quote.speaker.as_ref()).await?;
             let (reporter_id, reporter_name) = self.speaker(quote.reported_by.as_ref()).await?;
             let said_on = quote.date.map(|d| d.to_string());
-            let quote_id: i64 = sqlx::query_scalar(
-                "INSERT INTO quotes (article_id, sentence_idx, start, end, text, speaker_id, speaker_name,
-                     speaker_text, reported_by_id, reported_by_name, said_on, sort_date, rule, confidence)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            )
-            .bind(self.article_id)
-            .bind(quote.sentence as i64)
-            .bind(quote.span.start as i64)
-            .bind(quote.span.end as i64)
-            .bind(&quote.text)
-            .bind(speaker_id)
-            .bind(speaker_name)
-            .bind(&quote.speaker_text)
-            .bind(reporter_id)
-            .bind(reporter_name)
-            .bind(&said_on)
-            .bind(said_on.as_deref().or(self.published.as_deref()).unwrap_or(UNDATED))
-            .bind(quote.provenance.rule)
-            .bind(quote.provenance.confidence)
-            .fetch_one(&mut **self.tx)
-            .await?;
             let speaker_key = match &quote.speaker {
                 Some(Speaker::Actor(slug)) => slug.as_str(),
                 _ => UNNAMED,
             };
-            self.assign_statement(quote_id, speaker_key, said_on.as_deref(), &quote.text)
-                .await?;
-        }
-        for hit in &facts.topics {
-            let Some(topic_id) = self.topic_id(&hit.topic).await? else {
-                continue;
+            let statement_id = match self.same_statement(speaker_key, said_on.as_deref(), &quote.text).await? {
+                Some(id) => id,
+                None => {
+                    let id = next_statement;
+                    next_statement += 1;
+                    new_statements.push((id, speaker_key.to_string(), said_on.clone()));
+                    id
+                }
             };
-            sqlx::query("INSERT OR REPLACE INTO article_topics (article_id, topic_id, hits) VALUES (?, ?, ?)")
-                .bind(self.article_id)
-                .bind(topic_id)
-                .bind(hit.hits as i64)
-                .execute(&mut **self.tx)
-                .await?;
+            rows.push(QuoteRowIn {
+                quote,
+                speaker_id,
+                speaker_name,
+                reporter_id,
+                reporter_name,
+                said_on,
+                statement_id,
+            });
         }
-        for event in &facts.events {
-            self.write_event(event).await?;
+        for chunk in new_statements.chunks(BATCH_ROWS) {
+            let mut qb = QueryBuilder::new("INSERT INTO statements (id, speaker_key, said_on) ");
+            qb.push_values(chunk, |mut row, (id, key, said_on)| {
+                row.push_bind(*id).push_bind(key.clone()).push_bind(said_on.clone());
+            });
+            qb.build().execute(&mut **self.tx).await?;
+        }
+        for chunk in rows.chunks(BATCH_ROWS) {
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO quotes (article_id, statement_id, sentence_idx, start, end, text, speaker_id,
+                     speaker_name, speaker_text, reported_by_id, reported_by_name, said_on, sort_date, rule,
+                     confidence) ",
+            );
+            qb.push_values(chunk, |mut row, r| {
+                let sort_date = r.said_on.clone().or_else(|| self.published.clone()).unwrap_or_else(|| UNDATED.to_string());
+                row.push_bind(self.article_id)
+                    .push_bind(r.statement_id)
+                    .push_bind(r.quote.sentence as i64)
+                    .push_bind(r.quote.span.start as i64)
+                    .push_bind(r.quote.span.end as i64)
+                    .push_bind(r.quote.text.clone())
+                    .push_bind(r.speaker_id)
+                    .push_bind(r.speaker_name.clone())
+                    .push_bind(r.quote.speaker_text.clone())
+                    .push_bind(r.reporter_id)
+                    .push_bind(r.reporter_name.clone())
+                    .push_bind(r.said_on.clone())
+                    .push_bind(sort_date)
+                    .push_bind(r.quote.provenance.rule)
+                    .push_bind(r.quote.provenance.confidence);
+            });
+            qb.build().execute(&mut **self.tx).await?;
         }
         Ok(())
     }
@@ -407,48 +546,41 @@ impl FactWriter<'_, '_> {
         }
     }
 
-    /// Files the quote under the statement it is a wording of: the same speaker, said within a
-    /// week, in words close enough to be another outlet's copy or translation. Otherwise it
-    /// starts a statement of its own.
-    async fn assign_statement(
+    /// The statement another article already carries that this quote is a wording of: the
+    /// same speaker, said within a week, in words close enough to be a copy or translation.
+    async fn same_statement(
         &mut self,
-        quote_id: i64,
         speaker_key: &str,
         said_on: Option<&str>,
         text: &str,
-    ) -> sqlx::Result<()> {
-        let candidates: Vec<(i64, String)> = sqlx::query_as(
-            "SELECT s.id, q.text FROM statements s JOIN quotes q ON q.statement_id = s.id
-             WHERE s.speaker_key = ?1 AND q.article_id <> ?2
-               AND (s.said_on IS NULL OR ?3 IS NULL OR abs(julianday(s.said_on) - julianday(?3)) <= 7)",
-        )
-        .bind(speaker_key)
-        .bind(self.article_id)
-        .bind(said_on)
-        .fetch_all(&mut **self.tx)
-        .await?;
+    ) -> sqlx::Result<Option<i64>> {
+        // Other articles' wordings do not change while this one is written: fetch them once
+        // per speaker and day, whatever the number of quotes.
+        let key = (speaker_key.to_string(), said_on.map(str::to_string));
+        if !self.other_wordings.contains_key(&key) {
+            let wordings: Vec<(i64, String)> = sqlx::query_as(
+                "SELECT s.id, q.text FROM statements s JOIN quotes q ON q.statement_id = s.id
+                 WHERE s.speaker_key = ?1 AND q.article_id <> ?2
+                   AND ((?3 IS NULL AND s.said_on IS NULL)
+                        OR s.said_on BETWEEN date(?3, '-7 days') AND date(?3, '+7 days'))",
+            )
+            .bind(speaker_key)
+            .bind(self.article_id)
+            .bind(said_on)
+            .fetch_all(&mut **self.tx)
+            .await?;
+            self.other_wordings.insert(key.clone(), wordings);
+        }
         let threshold = if speaker_key == UNNAMED { 0.6 } else { 0.5 };
-        let best = candidates
-            .iter()
+        Ok(self
+            .other_wordings
+            .get(&key)
+            .into_iter()
+            .flatten()
             .map(|(id, other)| (*id, same_words(text, other)))
             .filter(|(_, score)| *score >= threshold)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        let statement_id = match best {
-            Some((id, _)) => id,
-            None => {
-                sqlx::query_scalar("INSERT INTO statements (speaker_key, said_on) VALUES (?, ?) RETURNING id")
-                    .bind(speaker_key)
-                    .bind(said_on)
-                    .fetch_one(&mut **self.tx)
-                    .await?
-            }
-        };
-        sqlx::query("UPDATE quotes SET statement_id = ? WHERE id = ?")
-            .bind(statement_id)
-            .bind(quote_id)
-            .execute(&mut **self.tx)
-            .await?;
-        Ok(())
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(id, _)| id))
     }
 
     /// Attaches the event to the same happening already reported elsewhere, or creates it.
