@@ -1,20 +1,25 @@
-//! The command line: `import`, `export`, `serve`, and with no subcommand, import the seeds
-//! when they changed and serve. Options also come from `ENTENTE_*` variables.
+//! The command line: `import`, `export`, `serve`, `hash-password`, and with no subcommand,
+//! import the seeds when they changed and serve. Options also come from `ENTENTE_*` variables;
+//! the shared token and the session secret only from files or variables, never from arguments
+//! (which anyone on the machine can read in `ps`).
 
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
+use clap::builder::BoolishValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use sha2::{Digest, Sha256};
 
+use crate::access;
 use crate::export::{self, Table};
 use crate::import;
 use crate::ingest;
 use crate::reference::{GAZETTEER_FILE, Reference};
 use crate::store::{self, write};
+use crate::web::auth::{Access, AccessConfig};
 
 #[derive(Debug, Parser)]
 #[command(name = "entente", version, about = "Browse diplomacy timelines extracted from news articles")]
@@ -29,6 +34,18 @@ pub struct Cli {
     /// Address to serve on (serve, and the default command).
     #[arg(long, global = true, env = "ENTENTE_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
+    /// Serve without access control even on a non-loopback address (otherwise refused).
+    #[arg(long, global = true, env = "ENTENTE_ALLOW_ANONYMOUS", value_parser = BoolishValueParser::new())]
+    pub allow_anonymous: bool,
+    /// File holding the shared access token (or set ENTENTE_TOKEN).
+    #[arg(long, global = true, env = "ENTENTE_TOKEN_FILE", value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// File of `name:$argon2id$...` lines, one per user (see `entente hash-password`).
+    #[arg(long, global = true, env = "ENTENTE_USERS", value_name = "PATH")]
+    pub users: Option<PathBuf>,
+    /// Leave `Secure` off the sign-in cookie, for plain-http deployments on a trusted network.
+    #[arg(long, global = true, env = "ENTENTE_INSECURE_COOKIES", value_parser = BoolishValueParser::new())]
+    pub insecure_cookies: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -52,6 +69,8 @@ pub enum Command {
     Serve,
     /// Print each sentence of an article file with what is extracted from it, and why.
     Explain { file: PathBuf },
+    /// Read a password from standard input and print its argon2id hash for the users file.
+    HashPassword,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,9 +129,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Serve) => {
+            let access = access_control(&cli)?;
             // Migrations are applied at start; serving itself only reads.
             store::open_rw(&cli.db).await?.close().await;
-            crate::web::serve(&cli.db, cli.addr).await?;
+            crate::web::serve(&cli.db, cli.addr, access).await?;
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Explain { file }) => {
@@ -120,13 +140,72 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{}", crate::explain::explain(&file, &reference)?);
             Ok(ExitCode::SUCCESS)
         }
+        Some(Command::HashPassword) => {
+            println!("{}", access::hash_password(&read_password()?)?);
+            Ok(ExitCode::SUCCESS)
+        }
         None => {
-            let seeds = cli.seeds.unwrap_or_else(|| PathBuf::from(DEFAULT_SEEDS));
+            // Checked first, so that a refused address fails at once rather than after an import.
+            let access = access_control(&cli)?;
+            let seeds = cli.seeds.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_SEEDS));
             import_seeds_if_changed(&cli.db, &seeds).await?;
-            crate::web::serve(&cli.db, cli.addr).await?;
+            crate::web::serve(&cli.db, cli.addr, access).await?;
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Reads the credentials the options name and applies the refusal rule to the address.
+fn access_control(cli: &Cli) -> anyhow::Result<Access> {
+    let token = match (&cli.token_file, non_empty_var("ENTENTE_TOKEN")) {
+        (Some(_), Some(_)) => anyhow::bail!("give the token once: --token-file (ENTENTE_TOKEN_FILE) or ENTENTE_TOKEN"),
+        (Some(path), None) => Some(access::load_token_file(path)?),
+        (None, Some(token)) => Some(access::check_token(token.trim()).context("ENTENTE_TOKEN")?),
+        (None, None) => None,
+    };
+    let users = match &cli.users {
+        Some(path) => {
+            let users = access::load_users(path)?;
+            if users.is_empty() {
+                anyhow::bail!("{}: no users (add `name:hash` lines made with `entente hash-password`)", path.display());
+            }
+            users
+        }
+        None => Vec::new(),
+    };
+    access::check_bind(cli.addr, token.is_some() || !users.is_empty(), cli.allow_anonymous)?;
+    let access = Access::new(AccessConfig {
+        token,
+        users,
+        session_secret: non_empty_var("ENTENTE_SESSION_SECRET"),
+        secure_cookies: !cli.insecure_cookies,
+    })?;
+    if access.is_enforced() && !cli.insecure_cookies && !cli.addr.ip().to_canonical().is_loopback() {
+        tracing::warn!(
+            "the sign-in cookie is Secure: browsers keep it only over https (or on localhost). \
+             Serve behind https, or pass --insecure-cookies on a trusted plain-http network"
+        );
+    }
+    Ok(access)
+}
+
+fn non_empty_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|value| !value.trim().is_empty())
+}
+
+/// The first line of standard input, without its line end; prompts when it is a terminal.
+fn read_password() -> anyhow::Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("Password (shown as typed): ");
+    }
+    let mut line = String::new();
+    stdin.lock().read_line(&mut line).context("cannot read the password")?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.is_empty() {
+        anyhow::bail!("empty password: give it on standard input, e.g. `entente hash-password < file`");
+    }
+    Ok(password.to_string())
 }
 
 const SEEDS_KEY: &str = "seeds_fingerprint";

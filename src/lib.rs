@@ -2,8 +2,10 @@
 //!
 //! Data flows one way: [`ingest`] reads and cleans files, [`extract`] turns text into facts
 //! (pure), [`store`] writes them to SQLite one article per transaction, and [`web`] serves
-//! read-only pages. [`import`] and [`export`] drive the stages for the command line ([`cli`]).
+//! read-only pages to whom [`access`] lets in. [`import`] and [`export`] drive the stages for
+//! the command line ([`cli`]).
 
+pub mod access;
 pub mod cli;
 pub mod explain;
 pub mod export;

@@ -13,6 +13,9 @@ pub enum AppError {
     /// A slug (or path) that names nothing.
     #[error("no {what} `{slug}`")]
     NotFound { what: &'static str, slug: String },
+    /// A request this site will not act on, with the reason.
+    #[error("{0}")]
+    Forbidden(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("template: {0}")]
@@ -38,6 +41,7 @@ impl AppError {
         match self {
             AppError::BadParam { .. } => StatusCode::BAD_REQUEST,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::Database(_) | AppError::Template(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -66,6 +70,11 @@ impl IntoResponse for AppError {
                 "Not found".to_string(),
                 format!("There is {self}."),
                 recovery_links(what),
+            ),
+            AppError::Forbidden(_) => (
+                "Forbidden".to_string(),
+                format!("Not done: {self}."),
+                vec![("/".to_string(), "The timeline".to_string())],
             ),
             AppError::Database(_) | AppError::Template(_) => {
                 // Logged once here, never shown: the details are ours, not the reader's.

@@ -1,7 +1,9 @@
 //! Web: the read-only pages. One router ([`make_app`]) holds every route; handlers live in a
-//! module per page family and render askama templates from `templates/`.
+//! module per page family and render askama templates from `templates/`. When access control
+//! is configured, [`auth`] sits in front of every route.
 
 mod actors;
+pub mod auth;
 mod compare;
 pub mod error;
 mod events;
@@ -9,6 +11,7 @@ mod format;
 mod marks;
 mod meta;
 pub mod params;
+mod session;
 mod sources;
 mod timeline;
 mod topics;
@@ -19,20 +22,33 @@ use std::path::Path;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::FromRef;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{HeaderValue, header};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::middleware;
+use axum::routing::{get, post};
 use sqlx::SqlitePool;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
+use auth::Access;
 use error::AppError;
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub db: SqlitePool,
+    pub access: Access,
+}
+
+impl AppState {
+    /// The site on `db`, open to everyone.
+    pub fn new(db: SqlitePool) -> Self {
+        AppState {
+            db,
+            access: Access::default(),
+        }
+    }
 }
 
 /// Every route of the site.
@@ -58,7 +74,16 @@ pub fn make_app(state: AppState) -> Router {
         .route("/topics/{slug}", get(topics::show_topic))
         .route("/static/style.css", get(stylesheet))
         .route("/static/app.js", get(script))
+        .route(
+            "/login",
+            get(auth::login_page)
+                .post(auth::sign_in)
+                .layer(DefaultBodyLimit::max(auth::MAX_FORM_BYTES)),
+        )
+        .route("/logout", post(auth::sign_out))
         .fallback(not_found)
+        // Inside the header layers, so that redirects to sign in carry them too.
+        .layer(middleware::from_fn_with_state(state.clone(), auth::require_sign_in))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -106,14 +131,20 @@ async fn not_found(uri: axum::http::Uri) -> AppError {
     AppError::not_found("page", uri.path())
 }
 
-/// Serves the database at `db` on `addr` until SIGINT or SIGTERM; requests in flight finish.
-pub async fn serve(db: &Path, addr: SocketAddr) -> anyhow::Result<()> {
+/// Serves the database at `db` on `addr` to whom `access` lets in, until SIGINT or SIGTERM;
+/// requests in flight finish.
+pub async fn serve(db: &Path, addr: SocketAddr, access: Access) -> anyhow::Result<()> {
     let pool = crate::store::open_ro(db, 8).await?;
-    let app = make_app(AppState { db: pool.clone() });
+    let access_enforced = access.is_enforced();
+    let app = make_app(AppState {
+        db: pool.clone(),
+        access,
+    });
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|err| anyhow::anyhow!("cannot listen on {addr}: {err}"))?;
-    tracing::info!("serving {} on http://{addr}", db.display());
+    let who = if access_enforced { "to those who sign in" } else { "to everyone" };
+    tracing::info!("serving {} on http://{addr} {who}", db.display());
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
 use scraper::{Html, Selector};
 use sqlx::SqlitePool;
@@ -38,7 +38,7 @@ pub async fn seeded_db(dir: &Path) -> PathBuf {
 /// The app as `serve` builds it, on a read-only pool.
 pub async fn app(db: &Path) -> (axum::Router, SqlitePool) {
     let pool = entente::store::open_ro(db, 2).await.expect("open read-only");
-    (make_app(AppState { db: pool.clone() }), pool)
+    (make_app(AppState::new(pool.clone())), pool)
 }
 
 pub struct Page {
@@ -95,23 +95,25 @@ pub struct Fetched {
     pub page: Page,
     pub status: StatusCode,
     pub location: Option<String>,
+    pub headers: HeaderMap,
 }
 
 /// GETs `uri` without following redirects.
 pub async fn get_once(app: &axum::Router, uri: &str) -> Fetched {
-    let response = app
-        .clone()
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("infallible");
+    send(app, Request::get(uri).body(Body::empty()).expect("request")).await
+}
+
+/// Sends `request` as it is, without following redirects.
+pub async fn send(app: &axum::Router, request: Request<Body>) -> Fetched {
+    let uri = request.uri().to_string();
+    let response = app.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
-    let location = response
-        .headers()
+    let headers = response.headers().clone();
+    let location = headers
         .get("location")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let content_type = response
-        .headers()
+    let content_type = headers
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
@@ -119,12 +121,13 @@ pub async fn get_once(app: &axum::Router, uri: &str) -> Fetched {
     let bytes = response.into_body().collect().await.expect("body").to_bytes();
     Fetched {
         page: Page {
-            uri: uri.to_string(),
+            uri,
             status,
             content_type,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         },
         status,
         location,
+        headers,
     }
 }
