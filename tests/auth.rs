@@ -66,6 +66,7 @@ fn get_with(uri: &str, header: &str, value: &str) -> Request<Body> {
 
 fn set_cookie(fetched: &Fetched) -> String {
     fetched
+        .page
         .headers
         .get("set-cookie")
         .and_then(|v| v.to_str().ok())
@@ -129,7 +130,7 @@ async fn a_shared_link_redirects_to_sign_in_with_the_link_intact() {
     assert_eq!(page.attrs("label[for=login-password] + input#login-password", "type"), ["password"]);
     assert_eq!(page.count("input[name=token]"), 0, "no token configured");
     assert_eq!(page.count("p.message"), 0);
-    assert_eq!(login.headers.get("cache-control").map(|v| v.as_bytes()), Some(&b"no-store"[..]));
+    assert_eq!(login.page.headers.get("cache-control").map(|v| v.as_bytes()), Some(&b"no-store"[..]));
 
     // Other pages and unknown paths too; the stylesheet stays public for the sign-in page.
     for path in ["/actors/keir-starmer", "/no-such-page"] {
@@ -144,7 +145,7 @@ async fn data_twins_get_401_not_a_redirect() {
     for path in ["/timeline.json", "/timeline.csv", "/timeline.atom?actor=keir-starmer", "/timeline.ics", "/actors.json"] {
         let fetched = get_once(&site.app, path).await;
         assert_eq!(fetched.status, StatusCode::UNAUTHORIZED, "{path}");
-        assert!(fetched.headers.contains_key("www-authenticate"), "{path}");
+        assert!(fetched.page.headers.contains_key("www-authenticate"), "{path}");
     }
 }
 
@@ -173,7 +174,7 @@ async fn a_wrong_password_or_unknown_user_gets_401_and_the_form() {
         )
         .await;
         assert_eq!(fetched.status, StatusCode::UNAUTHORIZED, "{user}/{password}");
-        assert!(!fetched.headers.contains_key("set-cookie"));
+        assert!(!fetched.page.headers.contains_key("set-cookie"));
         let page = &fetched.page;
         assert_eq!(page.attrs("form.sign-in input[name=next]", "value"), [SHARED], "the link is kept");
         assert_eq!(page.count("input[name=user]"), 1);
@@ -202,7 +203,7 @@ async fn the_right_password_lands_on_exactly_the_shared_page() {
     let canonical = page.page.attrs("link[rel=canonical]", "href").join("");
     assert!(canonical.contains("actor=keir-starmer") && canonical.contains("topic=security-guarantees"), "{canonical}");
     assert!(page.page.count("article.event") > 0);
-    assert_eq!(page.headers.get("cache-control").map(|v| v.as_bytes()), Some(&b"private"[..]));
+    assert_eq!(page.page.headers.get("cache-control").map(|v| v.as_bytes()), Some(&b"private"[..]));
     let data = send(&site.app, get_with("/timeline.json", "cookie", &cookie)).await;
     assert_eq!(data.status, StatusCode::OK);
 
@@ -308,7 +309,7 @@ async fn signing_out_clears_the_cookie_only_from_this_site() {
     };
     let forged = send(&site.app, logout("https://evil.example")).await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    assert!(!forged.headers.contains_key("set-cookie"));
+    assert!(!forged.page.headers.contains_key("set-cookie"));
     assert_eq!(forged.page.texts("section.error h1"), ["Forbidden"]);
 
     let fetched = send(&site.app, logout("http://entente.lan:8080")).await;

@@ -29,7 +29,11 @@ use axum::middleware;
 use axum::routing::{get, post};
 use sqlx::SqlitePool;
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
+
+/// The largest request body accepted anywhere.
+const MAX_BODY_BYTES: usize = 16 * 1024;
 
 use auth::Access;
 use error::AppError;
@@ -98,6 +102,13 @@ pub fn make_app(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        // For browsers that predate CSP's frame-ancestors.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        // The site reads no request bodies but the sign-in form's.
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

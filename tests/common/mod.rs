@@ -46,6 +46,7 @@ pub struct Page {
     pub uri: String,
     pub status: StatusCode,
     pub content_type: String,
+    pub headers: HeaderMap,
     pub body: String,
 }
 
@@ -95,7 +96,6 @@ pub struct Fetched {
     pub page: Page,
     pub status: StatusCode,
     pub location: Option<String>,
-    pub headers: HeaderMap,
 }
 
 /// GETs `uri` without following redirects.
@@ -124,10 +124,10 @@ pub async fn send(app: &axum::Router, request: Request<Body>) -> Fetched {
             uri,
             status,
             content_type,
+            headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         },
         status,
         location,
-        headers,
     }
 }
