@@ -67,6 +67,15 @@ pub enum Command {
     },
     /// Serve the pages (read-only) without importing anything.
     Serve,
+    /// Write a synthetic corpus of realistic articles, the same for the same seed.
+    Generate {
+        #[arg(long, default_value_t = 1000)]
+        articles: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print each sentence of an article file with what is extracted from it, and why.
     Explain { file: PathBuf },
     /// Read a password from standard input and print its argon2id hash for the users file.
@@ -133,6 +142,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             // Migrations are applied at start; serving itself only reads.
             store::open_rw(&cli.db).await?.close().await;
             crate::web::serve(&cli.db, cli.addr, access).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Generate { articles, seed, out }) => {
+            let reference = reference(cli.seeds.as_deref())?;
+            let bytes = crate::generate::generate(&reference, articles, seed, &out)
+                .with_context(|| format!("{}: cannot write the corpus", out.display()))?;
+            println!("{articles} articles, {:.1} MB, in {}", bytes as f64 / 1e6, out.display());
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Explain { file }) => {

@@ -1,14 +1,15 @@
 //! The import pipeline: files -> ingest -> extract -> store, one transaction per article,
 //! with a line for every file that fails or warns and a summary at the end.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
-use crate::extract::{Extractor, Input};
+use crate::extract::{Extractor, Facts, Input};
 use crate::ingest::{self, Document};
 use crate::reference::{Reference, slugify};
 use crate::store::write::{self, ArticleRecord, Saved};
@@ -50,8 +51,21 @@ pub fn fingerprint(reference: &Reference) -> String {
     ingest::hex(&hasher.finalize())
 }
 
+/// What the reading thread hands the writer for one file.
+enum Prepared {
+    /// Read and extracted, ready to store.
+    Article(Box<(ArticleRecord, Facts, Vec<String>)>),
+    /// The database already holds exactly this.
+    Unchanged,
+    Failed(String),
+}
+
+/// Files read and extracted ahead of the writer: enough to keep it busy, little memory.
+const READ_AHEAD: usize = 32;
+
 /// Imports `paths` (files and folders). Problems with single files are written to `log` and
-/// counted; only a database failure stops the import.
+/// counted; only a database failure stops the import. Reading and extraction run on their own
+/// thread, ahead of the database writes, so that the two overlap.
 pub async fn import(
     pool: &SqlitePool,
     reference: &Reference,
@@ -60,7 +74,8 @@ pub async fn import(
 ) -> anyhow::Result<Summary> {
     write::sync_reference(pool, reference).await?;
     let fingerprint = fingerprint(reference);
-    let extractor = Extractor::new(reference);
+    let mut ids = write::Ids::load(pool).await?;
+    let mut known = write::known_files(pool).await?;
     let mut summary = Summary::default();
 
     let (files, problems) = ingest::discover(paths);
@@ -68,47 +83,46 @@ pub async fn import(
         writeln!(log, "{}: {}", problem.path.display(), problem.message)?;
         summary.failed += 1;
     }
-    for path in files {
-        let doc = match ingest::read(&path) {
-            Ok(doc) => doc,
-            Err(err) => {
-                writeln!(log, "{}: {err}", path.display())?;
+    let hashes: HashMap<String, String> = known.by_path.clone();
+    let extractor = Extractor::new(reference);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(PathBuf, Prepared)>(READ_AHEAD);
+    let reader = tokio::task::spawn_blocking(move || {
+        for path in files {
+            let prepared = prepare(&path, &extractor, &fingerprint, &hashes);
+            if tx.blocking_send((path, prepared)).is_err() {
+                return; // the writer stopped
+            }
+        }
+    });
+
+    while let Some((path, prepared)) = rx.recv().await {
+        let (record, facts, warnings) = match prepared {
+            Prepared::Article(article) => *article,
+            Prepared::Unchanged => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Prepared::Failed(reason) => {
+                writeln!(log, "{}: {reason}", path.display())?;
                 summary.failed += 1;
                 continue;
             }
         };
-        for warning in &doc.warnings {
+        for warning in &warnings {
             writeln!(log, "{}: warning: {warning}", path.display())?;
         }
-        let record = record(&doc, &fingerprint);
-        if let Some(existing) = write::existing(pool, &record.path).await?
-            && existing.content_hash == record.content_hash
-        {
-            summary.unchanged += 1;
-            continue;
-        }
-        if let Some(other) = write::same_bytes_elsewhere(pool, &record.raw_hash, &record.path).await? {
+        if let Some(other) = known.by_raw_hash.get(&record.raw_hash).filter(|other| **other != record.path) {
             writeln!(log, "{}: skipped: same text as {other}", path.display())?;
             summary.duplicates += 1;
             continue;
         }
-        if doc.published().is_none() {
-            writeln!(
-                log,
-                "{}: warning: no publication date (front matter `published`, a leading date or a dateline); imported as undated, relative dates left unresolved",
-                path.display()
-            )?;
-        }
-        let facts = extractor.extract(Input {
-            text: &doc.cleaned.text,
-            published: doc.published(),
-            title: doc.title(),
-        });
-        match write::save_article(pool, &record, &facts).await? {
+        match write::save_article(pool, &mut ids, &record, &facts).await? {
             Saved::New => summary.new += 1,
             Saved::Updated => summary.updated += 1,
         }
+        known.by_raw_hash.insert(record.raw_hash.clone(), record.path.clone());
     }
+    reader.await?;
     let counts: (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM quotes),
                 (SELECT COUNT(DISTINCT actor_id) FROM mentions)",
@@ -117,6 +131,31 @@ pub async fn import(
     .await?;
     (summary.events, summary.quotes, summary.actors) = counts;
     Ok(summary)
+}
+
+/// Reads, cleans and extracts one file, unless the database already holds it unchanged.
+fn prepare(path: &Path, extractor: &Extractor, fingerprint: &str, hashes: &HashMap<String, String>) -> Prepared {
+    let doc = match ingest::read(path) {
+        Ok(doc) => doc,
+        Err(err) => return Prepared::Failed(err.to_string()),
+    };
+    let record = record(&doc, fingerprint);
+    if hashes.get(&record.path) == Some(&record.content_hash) {
+        return Prepared::Unchanged;
+    }
+    let mut warnings = doc.warnings.clone();
+    if doc.published().is_none() {
+        warnings.push(
+            "no publication date (front matter `published`, a leading date or a dateline); imported as undated, relative dates left unresolved"
+                .to_string(),
+        );
+    }
+    let facts = extractor.extract(Input {
+        text: &doc.cleaned.text,
+        published: doc.published(),
+        title: doc.title(),
+    });
+    Prepared::Article(Box::new((record, facts, warnings)))
 }
 
 fn record(doc: &Document, fingerprint: &str) -> ArticleRecord {

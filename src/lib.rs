@@ -10,6 +10,7 @@ pub mod cli;
 pub mod explain;
 pub mod export;
 pub mod extract;
+pub mod generate;
 pub mod import;
 pub mod ingest;
 pub mod reference;

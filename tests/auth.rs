@@ -47,7 +47,7 @@ async fn site(config: AccessConfig) -> Site {
     let pool = entente::store::open_ro(&db, 2).await.expect("open read-only");
     let access = Access::new(config).expect("access");
     Site {
-        app: make_app(AppState { db: pool, access }),
+        app: make_app(AppState::with_access(pool, access)),
         _dir: dir,
     }
 }

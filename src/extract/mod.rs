@@ -151,6 +151,57 @@ pub struct Facts {
     pub new_actors: Vec<ActorEntry>,
 }
 
+/// The stages one at a time, for the benchmarks in `benches/extract.rs`: each stage is given
+/// what the earlier ones found, so that its own cost is measured, and returns how many facts
+/// it found so that the work is not optimised away.
+#[doc(hidden)]
+pub struct StageBench<'a> {
+    extractor: &'a Extractor,
+    text: &'a str,
+    published: Option<NaiveDate>,
+    sentences: Vec<Sentence>,
+    dates: Vec<DateFact>,
+    mentions: Vec<Mention>,
+}
+
+impl<'a> StageBench<'a> {
+    pub fn new(extractor: &'a Extractor, text: &'a str, published: Option<NaiveDate>) -> Self {
+        let sentences = sentences::split(text);
+        let dates = extractor.dates.find(text, &sentences, published);
+        let mentions = extractor.actors.find(text, &sentences, published).mentions;
+        StageBench { extractor, text, published, sentences, dates, mentions }
+    }
+
+    pub fn sentences(&self) -> usize {
+        sentences::split(self.text).len()
+    }
+
+    pub fn dates(&self) -> usize {
+        self.extractor.dates.find(self.text, &self.sentences, self.published).len()
+    }
+
+    pub fn actors(&self) -> usize {
+        self.extractor.actors.find(self.text, &self.sentences, self.published).mentions.len()
+    }
+
+    pub fn quotes(&self) -> usize {
+        let is_person = |slug: &str| self.extractor.actors.actor(slug).is_some_and(|a| a.kind == ActorKind::Person);
+        let is_name = |phrase: &str| self.extractor.actors.is_name(phrase);
+        self.extractor
+            .quotes
+            .find(&quotes::Context {
+                text: self.text,
+                sentences: &self.sentences,
+                mentions: &self.mentions,
+                dates: &self.dates,
+                published: self.published,
+                is_person: &is_person,
+                is_name: &is_name,
+            })
+            .len()
+    }
+}
+
 /// The compiled reference data (matchers built once), reused for every article of an import.
 pub struct Extractor {
     dates: dates::DateFinder,

@@ -77,11 +77,26 @@ pub async fn open_ro(path: &Path, connections: u32) -> Result<SqlitePool, OpenEr
         cause,
     };
     let opts = options(path).map_err(sqlite)?.read_only(true);
-    SqlitePoolOptions::new()
+    let pool = SqlitePoolOptions::new()
+        .min_connections(connections)
         .max_connections(connections)
         .connect_with(opts)
         .await
-        .map_err(sqlite)
+        .map_err(sqlite)?;
+    // Open every connection now and read once on each: the first read creates the write-ahead
+    // log, which the page cache watches for changes; a warm pool also answers the first
+    // visitors at full speed.
+    let mut held = Vec::new();
+    for _ in 0..connections {
+        let mut conn = pool.acquire().await.map_err(sqlite)?;
+        sqlx::query("SELECT 1 FROM sqlite_master LIMIT 1")
+            .execute(&mut *conn)
+            .await
+            .map_err(sqlite)?;
+        held.push(conn);
+    }
+    drop(held);
+    Ok(pool)
 }
 
 /// A database migrated by a newer build must not be touched by this one.

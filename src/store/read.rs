@@ -748,3 +748,14 @@ pub async fn article_explanation(pool: &SqlitePool, article_id: i64) -> sqlx::Re
     .fetch_all(pool)
     .await
 }
+
+/// People who take part in at least one event, by name: the timeline form's choices.
+pub async fn people_in_events(pool: &SqlitePool) -> sqlx::Result<Vec<Named>> {
+    sqlx::query_as(
+        "SELECT a.slug, a.name FROM actors a
+         WHERE a.kind = 'person' AND EXISTS (SELECT 1 FROM event_actors ea WHERE ea.actor_id = a.id)
+         ORDER BY a.name",
+    )
+    .fetch_all(pool)
+    .await
+}

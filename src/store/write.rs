@@ -36,12 +36,6 @@ pub enum Saved {
     Updated,
 }
 
-/// What the database already holds for a file path.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Existing {
-    pub content_hash: String,
-}
-
 pub async fn meta(pool: &SqlitePool, key: &str) -> sqlx::Result<Option<String>> {
     sqlx::query_scalar("SELECT value FROM meta WHERE key = ?")
         .bind(key)
@@ -58,24 +52,47 @@ pub async fn set_meta(pool: &SqlitePool, key: &str, value: &str) -> sqlx::Result
         .map(|_| ())
 }
 
-pub async fn existing(pool: &SqlitePool, path: &str) -> sqlx::Result<Option<Existing>> {
-    sqlx::query_as("SELECT content_hash FROM articles WHERE path = ?")
-        .bind(path)
-        .fetch_optional(pool)
-        .await
+/// The files an import starts from: each path's content hash, and which path holds which bytes.
+#[derive(Debug, Default)]
+pub struct Known {
+    pub by_path: HashMap<String, String>,
+    pub by_raw_hash: HashMap<String, String>,
 }
 
-/// Another file already imported with exactly these bytes, if any.
-pub async fn same_bytes_elsewhere(
-    pool: &SqlitePool,
-    raw_hash: &str,
-    path: &str,
-) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("SELECT path FROM articles WHERE raw_hash = ? AND path <> ? LIMIT 1")
-        .bind(raw_hash)
-        .bind(path)
-        .fetch_optional(pool)
-        .await
+/// Loaded once per import (two columns of the articles table), so that no file costs a query
+/// to find out it is unchanged or a copy of another.
+pub async fn known_files(pool: &SqlitePool) -> sqlx::Result<Known> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT path, content_hash, raw_hash FROM articles")
+        .fetch_all(pool)
+        .await?;
+    let mut known = Known::default();
+    for (path, content_hash, raw_hash) in rows {
+        known.by_raw_hash.insert(raw_hash, path.clone());
+        known.by_path.insert(path, content_hash);
+    }
+    Ok(known)
+}
+
+/// Actor and topic ids by slug, loaded once per import and kept up to date as extracted actors
+/// come and go, so that writing an article does not look them up one by one.
+#[derive(Debug, Default)]
+pub struct Ids {
+    /// slug -> (id, display name)
+    actors: HashMap<String, (i64, String)>,
+    topics: HashMap<String, i64>,
+}
+
+impl Ids {
+    pub async fn load(pool: &SqlitePool) -> sqlx::Result<Self> {
+        let actors: Vec<(String, i64, String)> = sqlx::query_as("SELECT slug, id, name FROM actors")
+            .fetch_all(pool)
+            .await?;
+        let topics: Vec<(String, i64)> = sqlx::query_as("SELECT slug, id FROM topics").fetch_all(pool).await?;
+        Ok(Ids {
+            actors: actors.into_iter().map(|(slug, id, name)| (slug, (id, name))).collect(),
+            topics: topics.into_iter().collect(),
+        })
+    }
 }
 
 /// Makes the actors and topics tables match the reference files.
@@ -179,6 +196,7 @@ struct Orphans {
 /// Inserts or replaces one article and its facts, atomically.
 pub async fn save_article(
     pool: &SqlitePool,
+    ids: &mut Ids,
     article: &ArticleRecord,
     facts: &Facts,
 ) -> sqlx::Result<Saved> {
@@ -225,15 +243,16 @@ pub async fn save_article(
 
     let mut writer = FactWriter {
         tx: &mut tx,
+        ids: &mut *ids,
         article_id,
         published: article.published.clone(),
         other_wordings: HashMap::new(),
-        actor_ids: HashMap::new(),
-        topic_ids: HashMap::new(),
     };
     writer.write(facts, &article.body).await?;
-    prune(&mut tx, &orphans).await?;
+    let pruned = prune(&mut tx, &orphans).await?;
     tx.commit().await?;
+    // Only once committed: a rolled-back article must not leave the cache out of step.
+    ids.actors.retain(|slug, _| !pruned.contains(slug));
     Ok(saved)
 }
 
@@ -266,10 +285,10 @@ async fn orphans_of(tx: &mut Transaction<'_, Sqlite>, article_id: i64) -> sqlx::
 }
 
 /// Removes what the replaced article alone supported. Only its own references are checked, so
-/// the cost does not grow with the archive.
-async fn prune(tx: &mut Transaction<'_, Sqlite>, orphans: &Orphans) -> sqlx::Result<()> {
+/// the cost does not grow with the archive. Returns the slugs of the actors removed.
+async fn prune(tx: &mut Transaction<'_, Sqlite>, orphans: &Orphans) -> sqlx::Result<Vec<String>> {
     if orphans.events.is_empty() && orphans.statements.is_empty() && orphans.actors.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
     let ids = |v: &[i64]| serde_json::to_string(v).unwrap_or_else(|_| "[]".to_string());
     sqlx::query(
@@ -286,17 +305,17 @@ async fn prune(tx: &mut Transaction<'_, Sqlite>, orphans: &Orphans) -> sqlx::Res
     .bind(ids(&orphans.statements))
     .execute(&mut **tx)
     .await?;
-    sqlx::query(
+    sqlx::query_scalar(
         "DELETE FROM actors WHERE id IN (SELECT value FROM json_each(?))
            AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = actors.id)
            AND NOT EXISTS (SELECT 1 FROM quotes q WHERE q.speaker_id = actors.id)
            AND NOT EXISTS (SELECT 1 FROM quotes q WHERE q.reported_by_id = actors.id)
-           AND NOT EXISTS (SELECT 1 FROM event_actors e WHERE e.actor_id = actors.id)",
+           AND NOT EXISTS (SELECT 1 FROM event_actors e WHERE e.actor_id = actors.id)
+         RETURNING slug",
     )
     .bind(ids(&orphans.actors))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    .fetch_all(&mut **tx)
+    .await
 }
 
 /// A speaker key and the day they spoke.
@@ -318,25 +337,20 @@ struct QuoteRowIn<'f> {
 /// Writes the facts of one article inside the article's transaction.
 struct FactWriter<'t, 'c> {
     tx: &'t mut Transaction<'c, Sqlite>,
+    ids: &'t mut Ids,
     article_id: i64,
     published: Option<String>,
     other_wordings: HashMap<SpeakerDay, Vec<Wording>>,
-    actor_ids: HashMap<String, Option<i64>>,
-    topic_ids: HashMap<String, Option<i64>>,
 }
 
 impl FactWriter<'_, '_> {
     async fn write(&mut self, facts: &Facts, body: &str) -> sqlx::Result<()> {
         for actor in &facts.new_actors {
-            // A gazetteer entry always wins over an actor guessed from the text.
-            let known: Option<String> =
-                sqlx::query_scalar("SELECT origin FROM actors WHERE slug = ?")
-                    .bind(&actor.slug)
-                    .fetch_optional(&mut **self.tx)
-                    .await?;
-            if known.is_none() {
+            // A gazetteer entry (or an actor another article introduced) always wins.
+            if !self.ids.actors.contains_key(&actor.slug) {
                 let id = upsert_actor(self.tx, actor, "extracted").await?;
                 insert_aliases_and_roles(self.tx, id, actor).await?;
+                self.ids.actors.insert(actor.slug.clone(), (id, actor.name.clone()));
             }
         }
         self.write_sentences(facts, body).await?;
@@ -345,8 +359,8 @@ impl FactWriter<'_, '_> {
         self.write_quotes(facts).await?;
         let mut topics = Vec::new();
         for hit in &facts.topics {
-            if let Some(topic_id) = self.topic_id(&hit.topic).await? {
-                topics.push((topic_id, hit.hits as i64));
+            if let Some(topic_id) = self.ids.topics.get(&hit.topic) {
+                topics.push((*topic_id, hit.hits as i64));
             }
         }
         for chunk in topics.chunks(BATCH_ROWS) {
@@ -382,8 +396,8 @@ impl FactWriter<'_, '_> {
     async fn write_mentions(&mut self, facts: &Facts) -> sqlx::Result<()> {
         let mut rows = Vec::with_capacity(facts.mentions.len());
         for mention in &facts.mentions {
-            if let Some(actor_id) = self.actor_id(&mention.actor).await? {
-                rows.push((actor_id, mention));
+            if let Some((actor_id, _)) = self.ids.actors.get(&mention.actor) {
+                rows.push((*actor_id, mention));
             }
         }
         for chunk in rows.chunks(BATCH_ROWS) {
@@ -438,8 +452,8 @@ impl FactWriter<'_, '_> {
         let mut new_statements: Vec<(i64, String, Option<String>)> = Vec::new();
         let mut rows: Vec<QuoteRowIn<'_>> = Vec::with_capacity(facts.quotes.len());
         for quote in &facts.quotes {
-            let (speaker_id, speaker_name) = self.speaker(quote.speaker.as_ref()).await?;
-            let (reporter_id, reporter_name) = self.speaker(quote.reported_by.as_ref()).await?;
+            let (speaker_id, speaker_name) = self.speaker(quote.speaker.as_ref());
+            let (reporter_id, reporter_name) = self.speaker(quote.reported_by.as_ref());
             let said_on = quote.date.map(|d| d.to_string());
             let speaker_key = match &quote.speaker {
                 Some(Speaker::Actor(slug)) => slug.as_str(),
@@ -500,49 +514,15 @@ impl FactWriter<'_, '_> {
         Ok(())
     }
 
-    async fn actor_id(&mut self, slug: &str) -> sqlx::Result<Option<i64>> {
-        if let Some(id) = self.actor_ids.get(slug) {
-            return Ok(*id);
-        }
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM actors WHERE slug = ?")
-            .bind(slug)
-            .fetch_optional(&mut **self.tx)
-            .await?;
-        self.actor_ids.insert(slug.to_string(), id);
-        Ok(id)
-    }
-
-    async fn topic_id(&mut self, slug: &str) -> sqlx::Result<Option<i64>> {
-        if let Some(id) = self.topic_ids.get(slug) {
-            return Ok(*id);
-        }
-        let id: Option<i64> = sqlx::query_scalar("SELECT id FROM topics WHERE slug = ?")
-            .bind(slug)
-            .fetch_optional(&mut **self.tx)
-            .await?;
-        self.topic_ids.insert(slug.to_string(), id);
-        Ok(id)
-    }
-
     /// The actor id (when known) and the display name of a speaker.
-    async fn speaker(
-        &mut self,
-        speaker: Option<&Speaker>,
-    ) -> sqlx::Result<(Option<i64>, Option<String>)> {
+    fn speaker(&self, speaker: Option<&Speaker>) -> (Option<i64>, Option<String>) {
         match speaker {
-            None => Ok((None, None)),
-            Some(Speaker::Unnamed(description)) => Ok((None, Some(description.clone()))),
-            Some(Speaker::Actor(slug)) => {
-                let id = self.actor_id(slug).await?;
-                let name: Option<String> = match id {
-                    Some(id) => sqlx::query_scalar("SELECT name FROM actors WHERE id = ?")
-                        .bind(id)
-                        .fetch_optional(&mut **self.tx)
-                        .await?,
-                    None => None,
-                };
-                Ok((id, name.or_else(|| Some(slug.clone()))))
-            }
+            None => (None, None),
+            Some(Speaker::Unnamed(description)) => (None, Some(description.clone())),
+            Some(Speaker::Actor(slug)) => match self.ids.actors.get(slug) {
+                Some((id, name)) => (Some(*id), Some(name.clone())),
+                None => (None, Some(slug.clone())),
+            },
         }
     }
 
@@ -634,25 +614,21 @@ impl FactWriter<'_, '_> {
         .bind(event.provenance.confidence)
         .execute(&mut **self.tx)
         .await?;
-        for slug in &event.actors {
-            if let Some(actor_id) = self.actor_id(slug).await? {
-                sqlx::query("INSERT OR IGNORE INTO event_actors (event_id, actor_id, article_id) VALUES (?, ?, ?)")
-                    .bind(event_id)
-                    .bind(actor_id)
-                    .bind(self.article_id)
-                    .execute(&mut **self.tx)
-                    .await?;
-            }
+        let actors: Vec<i64> = event.actors.iter().filter_map(|slug| self.ids.actors.get(slug).map(|a| a.0)).collect();
+        if !actors.is_empty() {
+            let mut qb = QueryBuilder::new("INSERT OR IGNORE INTO event_actors (event_id, actor_id, article_id) ");
+            qb.push_values(&actors, |mut row, actor_id| {
+                row.push_bind(event_id).push_bind(*actor_id).push_bind(self.article_id);
+            });
+            qb.build().execute(&mut **self.tx).await?;
         }
-        for slug in &event.topics {
-            if let Some(topic_id) = self.topic_id(slug).await? {
-                sqlx::query("INSERT OR IGNORE INTO event_topics (event_id, topic_id, article_id) VALUES (?, ?, ?)")
-                    .bind(event_id)
-                    .bind(topic_id)
-                    .bind(self.article_id)
-                    .execute(&mut **self.tx)
-                    .await?;
-            }
+        let topics: Vec<i64> = event.topics.iter().filter_map(|slug| self.ids.topics.get(slug).copied()).collect();
+        if !topics.is_empty() {
+            let mut qb = QueryBuilder::new("INSERT OR IGNORE INTO event_topics (event_id, topic_id, article_id) ");
+            qb.push_values(&topics, |mut row, topic_id| {
+                row.push_bind(event_id).push_bind(*topic_id).push_bind(self.article_id);
+            });
+            qb.build().execute(&mut **self.tx).await?;
         }
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! is configured, [`auth`] sits in front of every route.
 
 mod actors;
+mod cache;
 pub mod auth;
 mod compare;
 pub mod error;
@@ -36,6 +37,7 @@ use tower_http::timeout::TimeoutLayer;
 const MAX_BODY_BYTES: usize = 16 * 1024;
 
 use auth::Access;
+use cache::PageCache;
 use error::AppError;
 
 /// What every handler can reach.
@@ -43,15 +45,19 @@ use error::AppError;
 pub struct AppState {
     pub db: SqlitePool,
     pub access: Access,
+    pub cache: PageCache,
 }
 
 impl AppState {
     /// The site on `db`, open to everyone.
     pub fn new(db: SqlitePool) -> Self {
-        AppState {
-            db,
-            access: Access::default(),
-        }
+        Self::with_access(db, Access::default())
+    }
+
+    /// The site on `db`, with access control as configured.
+    pub fn with_access(db: SqlitePool, access: Access) -> Self {
+        let cache = PageCache::new(db.connect_options().get_filename());
+        AppState { db, access, cache }
     }
 }
 
@@ -86,6 +92,8 @@ pub fn make_app(state: AppState) -> Router {
         )
         .route("/logout", post(auth::sign_out))
         .fallback(not_found)
+        // Inside sign-in, so that only those let in are served from it.
+        .layer(middleware::from_fn_with_state(state.cache.clone(), cache::cache_pages))
         // Inside the header layers, so that redirects to sign in carry them too.
         .layer(middleware::from_fn_with_state(state.clone(), auth::require_sign_in))
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -147,10 +155,7 @@ async fn not_found(uri: axum::http::Uri) -> AppError {
 pub async fn serve(db: &Path, addr: SocketAddr, access: Access) -> anyhow::Result<()> {
     let pool = crate::store::open_ro(db, 8).await?;
     let access_enforced = access.is_enforced();
-    let app = make_app(AppState {
-        db: pool.clone(),
-        access,
-    });
+    let app = make_app(AppState::with_access(pool.clone(), access));
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|err| anyhow::anyhow!("cannot listen on {addr}: {err}"))?;

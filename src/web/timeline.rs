@@ -151,13 +151,12 @@ async fn timeline_page(db: &SqlitePool, origin: &Origin, query: TimelineQuery) -
     let shown = page.events.len() as i64;
     let selected_actors = read::names_of_actors(db, &filter.actors).await?;
     let selected_topics = read::names_of_topics(db, &filter.topics).await?;
-    let actor_options = read::actors(db)
+    let actor_options = read::people_in_events(db)
         .await?
         .into_iter()
-        .filter(|a| a.kind == "person" && a.events > 0 && !filter.actors.contains(&a.slug))
-        .map(|a| Named { slug: a.slug, name: a.name })
+        .filter(|a| !filter.actors.contains(&a.slug))
         .collect();
-    let topic_options = read::topics(db)
+    let topic_options = read::all_topics(db)
         .await?
         .into_iter()
         .filter(|t| !filter.topics.contains(&t.slug))
