@@ -495,3 +495,14 @@ fn received_on_a_weekday_is_a_happening() {
     assert_eq!(f.events.len(), 1, "{:?}", f.events);
     assert_eq!(f.events[0].start, ymd(2025, 3, 10));
 }
+
+#[test]
+fn a_stray_mark_ending_a_sentence_opens_a_quote_without_panicking() {
+    // Found by the extractor's properties: the quote was placed in the sentence of its first
+    // word, after its opening mark, and the text before the mark was sliced backwards.
+    let f = run(".\" A a senior EU official ", None);
+    assert!(f.quotes.iter().all(|q| q.sentence == 0), "{:?}", f.quotes);
+    let f = run("Macron left the room.\" A senior EU official said the talks were over.", Some(ymd(2025, 3, 2)));
+    let q = f.quotes.iter().find(|q| q.text.contains("talks were over")).expect("quote");
+    assert_eq!(q.sentence, 0, "{:?}", f.sentences);
+}
