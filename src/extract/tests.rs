@@ -506,3 +506,13 @@ fn a_stray_mark_ending_a_sentence_opens_a_quote_without_panicking() {
     let q = f.quotes.iter().find(|q| q.text.contains("talks were over")).expect("quote");
     assert_eq!(q.sentence, 0, "{:?}", f.sentences);
 }
+
+#[test]
+fn a_name_or_title_broken_by_a_paragraph_break_is_no_mention() {
+    // Found by the extractor's properties: mentions took the sentence of their first word and
+    // ran on into the next.
+    let f = run("Talks ended with the French\nPresident away.", Some(ymd(2025, 3, 2)));
+    assert!(f.mentions.is_empty(), "{:?}", f.mentions);
+    let f = run("Kremlin spokesperson Dmitry\nPeskov spoke.", Some(ymd(2025, 3, 2)));
+    assert!(f.new_actors.is_empty(), "{:?}", f.new_actors);
+}
