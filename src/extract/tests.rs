@@ -516,3 +516,14 @@ fn a_name_or_title_broken_by_a_paragraph_break_is_no_mention() {
     let f = run("Kremlin spokesperson Dmitry\nPeskov spoke.", Some(ymd(2025, 3, 2)));
     assert!(f.new_actors.is_empty(), "{:?}", f.new_actors);
 }
+
+#[test]
+fn a_dash_before_a_happening_does_not_split_a_character() {
+    // Found by the extractor's properties, and a panic on ordinary wire copy: the clause after
+    // a dash was taken to start one byte after it, inside the three bytes of "—".
+    for text in ["Talks ended — the summit was on Feb. 24.", "Talks ended – the summit was on Feb. 24."] {
+        let f = run(text, Some(ymd(2025, 3, 2)));
+        assert_eq!(f.events.len(), 1, "{text}: {:?}", f.events);
+        assert!(f.events[0].title.starts_with("Summit"), "{text}: {:?}", f.events[0].title);
+    }
+}
