@@ -129,12 +129,18 @@ impl ActorMatcher {
 
     /// Finds every actor mention of `text`, sorted by position.
     pub(crate) fn find(&self, text: &str, sentences: &[Sentence], published: Option<NaiveDate>) -> Found {
-        let sentence_of = |pos: usize| sentences.iter().position(|s| pos < s.span.end).unwrap_or(0);
+        // A mention lies within one sentence: words broken by a paragraph break ("the French\n
+        // President") or by the cut of a runaway sentence name nobody.
+        let sentence_of = |span: Span| {
+            let i = sentences.iter().position(|s| span.start < s.span.end)?;
+            let s = sentences[i].span;
+            (s.start <= span.start && span.end <= s.end).then_some(i)
+        };
         let mut mentions = self.gazetteer_mentions(text, &sentence_of);
         self.title_mentions(text, published, &sentence_of, &mut mentions);
         mentions.sort_by_key(|m| m.span.start);
         self.bare_title_mentions(text, published, &sentence_of, &mut mentions);
-        let new_actors = self.introduced(text, &mentions);
+        let new_actors = self.introduced(text, &mentions, &sentence_of);
         for actor in &new_actors {
             new_actor_mentions(text, actor, &sentence_of, &mut mentions);
         }
@@ -142,7 +148,7 @@ impl ActorMatcher {
         Found { mentions, new_actors }
     }
 
-    fn gazetteer_mentions(&self, text: &str, sentence_of: &dyn Fn(usize) -> usize) -> Vec<Mention> {
+    fn gazetteer_mentions(&self, text: &str, sentence_of: &dyn Fn(Span) -> Option<usize>) -> Vec<Mention> {
         let (folded, map) = fold(text);
         let mut seen: HashSet<usize> = HashSet::new();
         let mut out = Vec::new();
@@ -156,11 +162,12 @@ impl ActorMatcher {
             }
             seen.insert(target.actor);
             let span = Span { start: map[m.start()], end: map[m.end()] };
+            let Some(sentence) = sentence_of(span) else { continue };
             let rule = if target.surname_only { "actor.surname" } else { "actor.name" };
             out.push(Mention {
                 actor: self.actors[target.actor].slug.clone(),
                 span,
-                sentence: sentence_of(span.start),
+                sentence,
                 provenance: Provenance { rule, confidence: if target.surname_only { 0.85 } else { 0.95 } },
             });
         }
@@ -172,7 +179,7 @@ impl ActorMatcher {
         &self,
         text: &str,
         published: Option<NaiveDate>,
-        sentence_of: &dyn Fn(usize) -> usize,
+        sentence_of: &dyn Fn(Span) -> Option<usize>,
         mentions: &mut Vec<Mention>,
     ) {
         let Some(re) = &self.titles else { return };
@@ -185,13 +192,15 @@ impl ActorMatcher {
             if rest.starts_with(|c: char| c.is_uppercase()) {
                 continue;
             }
+            let span = Span { start: whole.start(), end: whole.end() };
+            let Some(sentence) = sentence_of(span) else { continue };
             let Some(&q) = self.qualifiers.get(qual.as_str()) else { continue };
             let Some(holder) = self.office_holder(q, title.as_str(), published) else { continue };
             mentions.retain(|m| !(m.span.start >= whole.start() && m.span.end <= whole.end()));
             mentions.push(Mention {
                 actor: self.actors[holder].slug.clone(),
-                span: Span { start: whole.start(), end: whole.end() },
-                sentence: sentence_of(whole.start()),
+                span,
+                sentence,
                 provenance: Provenance { rule: "actor.title", confidence: 0.8 },
             });
         }
@@ -203,7 +212,7 @@ impl ActorMatcher {
         &self,
         text: &str,
         published: Option<NaiveDate>,
-        sentence_of: &dyn Fn(usize) -> usize,
+        sentence_of: &dyn Fn(Span) -> Option<usize>,
         mentions: &mut Vec<Mention>,
     ) {
         let Some(re) = &self.bare_title else { return };
@@ -212,6 +221,8 @@ impl ActorMatcher {
             let (Some(whole), Some(title)) = (caps.get(0), caps.get(1)) else { continue };
             let rest = text[whole.end()..].trim_start_matches(' ');
             let covered = mentions.iter().any(|m| m.span.start < whole.end() && whole.start() < m.span.end);
+            let span = Span { start: whole.start(), end: whole.end() };
+            let Some(sentence) = sentence_of(span) else { continue };
             if covered || rest.starts_with(|c: char| c.is_uppercase()) {
                 continue;
             }
@@ -227,8 +238,8 @@ impl ActorMatcher {
             };
             found.push(Mention {
                 actor: antecedent.actor.clone(),
-                span: Span { start: whole.start(), end: whole.end() },
-                sentence: sentence_of(whole.start()),
+                span,
+                sentence,
                 provenance: Provenance { rule: "actor.bare_title", confidence: 0.7 },
             });
         }
@@ -257,12 +268,18 @@ impl ActorMatcher {
 
     /// People the gazetteer lacks, introduced as "Kremlin spokesperson Dmitry Peskov",
     /// "Ed Arnold, a former British military planner" or "X of the Foundation for ...".
-    fn introduced(&self, text: &str, mentions: &[Mention]) -> Vec<ActorEntry> {
+    fn introduced(
+        &self,
+        text: &str,
+        mentions: &[Mention],
+        sentence_of: &dyn Fn(Span) -> Option<usize>,
+    ) -> Vec<ActorEntry> {
         let mut out: Vec<ActorEntry> = Vec::new();
         let mut add = |name: &str, name_at: usize, title: &str| {
             let name = name.trim();
             let overlaps = mentions.iter().any(|m| m.span.start < name_at + name.len() && name_at < m.span.end);
-            if overlaps || !plausible_name(name) || self.known.contains_key(&fold(name).0.to_lowercase()) {
+            let split = sentence_of(Span { start: name_at, end: name_at + name.len() }).is_none();
+            if overlaps || split || !plausible_name(name) || self.known.contains_key(&fold(name).0.to_lowercase()) {
                 return;
             }
             let slug = slugify(name);
@@ -358,17 +375,19 @@ fn tidy_title(title: &str) -> String {
 }
 
 /// Mentions of a new actor: the full name everywhere, the surname after the first full name.
-fn new_actor_mentions(text: &str, actor: &ActorEntry, sentence_of: &dyn Fn(usize) -> usize, out: &mut Vec<Mention>) {
+fn new_actor_mentions(text: &str, actor: &ActorEntry, sentence_of: &dyn Fn(Span) -> Option<usize>, out: &mut Vec<Mention>) {
     let Some(first) = find_word(text, &actor.name, 0) else { return };
     let surname = actor.name.split_whitespace().last().unwrap_or(&actor.name);
     let mut push = |start: usize, len: usize, rule: &'static str| {
-        if out.iter().any(|m| m.span.start < start + len && start < m.span.end) {
+        let span = Span { start, end: start + len };
+        let Some(sentence) = sentence_of(span) else { return };
+        if out.iter().any(|m| m.span.start < span.end && start < m.span.end) {
             return;
         }
         out.push(Mention {
             actor: actor.slug.clone(),
-            span: Span { start, end: start + len },
-            sentence: sentence_of(start),
+            span,
+            sentence,
             provenance: Provenance { rule, confidence: 0.75 },
         });
     };

@@ -131,10 +131,26 @@ fn resolve(pattern: Pattern, caps: &regex::Captures<'_>, ctx: &Ctx<'_>) -> Optio
             if a >= b {
                 return None;
             }
-            let year = num(4).map(|y| y as i32);
-            let start = month_day(year, m, a, ctx.published);
-            let end = month_day(year, m, b, ctx.published);
-            Some(Resolved { start, end, precision: Precision::Day, rule: "date.range", confidence: 0.9 })
+            // Both ends in one year in which both exist: guessed apart, "Feb. 10-20" published
+            // in August put its 10th next year and its 20th this year, and "Feb. 28-29" its 29th
+            // in the last leap year.
+            let both = |y: i32| Some((NaiveDate::from_ymd_opt(y, m, a)?, NaiveDate::from_ymd_opt(y, m, b)?));
+            let days = match (num(4), ctx.published) {
+                (Some(y), _) => Some(both(y as i32)?),
+                (None, Some(p)) => Some(
+                    (p.year() - 1..=p.year() + 1)
+                        .filter_map(both)
+                        .min_by_key(|(start, _)| (*start - p).num_days().abs())?,
+                ),
+                (None, None) => None,
+            };
+            Some(Resolved {
+                start: days.map(|d| d.0),
+                end: days.map(|d| d.1),
+                precision: Precision::Day,
+                rule: "date.range",
+                confidence: 0.9,
+            })
         }
         Pattern::MonthDay | Pattern::DayMonth => {
             let (m, d) = match pattern {
@@ -442,6 +458,23 @@ mod tests {
         let p = ymd(2025, 2, 20);
         assert_eq!(one("Talks ran Feb. 24-26 in Riyadh.", p), (ymd(2025, 2, 24), ymd(2025, 2, 26), Precision::Day));
         assert_eq!(one("Drills were held between 1 and 3 March.", p), (ymd(2025, 3, 1), ymd(2025, 3, 3), Precision::Day));
+    }
+
+    #[test]
+    fn a_range_takes_one_year_for_both_ends() {
+        // Found by the extractor's properties: each end took the year nearest publication on
+        // its own, so the range ended a year before it started.
+        let p = ymd(2025, 8, 15);
+        assert_eq!(one("Talks ran Feb. 10-20.", p), (ymd(2026, 2, 10), ymd(2026, 2, 20), Precision::Day));
+        assert_eq!(one("Talks ran Feb. 28-29.", p), (ymd(2024, 2, 28), ymd(2024, 2, 29), Precision::Day));
+        assert_eq!(one("Feb. 28-29 ", ymd(316, 8, 30)), (ymd(316, 2, 28), ymd(316, 2, 29), Precision::Day));
+    }
+
+    #[test]
+    fn an_impossible_range_is_not_a_date() {
+        assert!(dates("Talks ran Feb. 24-30.", ymd(2025, 2, 20)).is_empty());
+        assert!(dates("Talks ran Feb. 28-29, 2025.", None).is_empty());
+        assert_eq!(one("Talks ran Feb. 24-26.", None), (None, None, Precision::Day));
     }
 
     #[test]

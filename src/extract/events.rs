@@ -238,9 +238,11 @@ fn build(ctx: &Context<'_>, sentence: usize, trigger: &Trigger, when: When) -> E
 /// stands between them when short, the trigger and the words after it up to a clause break.
 fn title(ctx: &Context<'_>, sent: Span, trigger: &Trigger) -> (String, bool) {
     let text = ctx.text;
+    // After the mark, by its length: the dashes are three bytes each.
     let clause_start = text[sent.start..trigger.span.start]
-        .rfind([',', ';', '–', '—'])
-        .map_or(sent.start, |i| sent.start + i + 1);
+        .char_indices()
+        .rfind(|&(_, c)| matches!(c, ',' | ';' | '–' | '—'))
+        .map_or(sent.start, |(i, c)| sent.start + i + c.len_utf8());
     let before: Vec<&Mention> = ctx
         .mentions
         .iter()

@@ -11,6 +11,8 @@ mod quotes;
 mod sentences;
 mod topics;
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
 
 use chrono::NaiveDate;

@@ -75,10 +75,13 @@ impl QuoteFinder {
         let slots = self.slots(ctx, &regions);
         let mut out: Vec<QuoteFact> = Vec::new();
         for (k, r) in regions.iter().enumerate() {
-            let Some(sentence) = ctx.sentences.iter().position(|s| r.inner.start < s.span.end) else { continue };
+            // The sentence holding the opening mark: the windows before and after the quote are
+            // measured from the marks. (A stray mark ending a sentence, `left."`, opens a quote
+            // whose words all lie in the next one.)
+            let Some(sentence) = ctx.sentences.iter().position(|s| r.outer.start < s.span.end) else { continue };
             let sent = ctx.sentences[sentence].span;
             let inner = &ctx.text[r.inner.start..r.inner.end];
-            let before = &ctx.text[sent.start.min(r.outer.start)..r.outer.start];
+            let before = &ctx.text[sent.start..r.outer.start];
             if inner.trim().is_empty() || self.scare.is_match(before) {
                 continue;
             }

@@ -124,8 +124,15 @@ fn push(out: &mut Vec<Sentence>, start: usize, end: usize, text: &str) {
         while !text.is_char_boundary(limit) {
             limit -= 1;
         }
-        let cut = text[start..limit].rfind(char::is_whitespace).map_or(limit, |i| start + i + 1);
-        let cut = if cut <= start { limit } else { cut };
+        // At a space, else after punctuation ("Macron,Macron,..."), so that words stay whole;
+        // only a single word longer than the limit is cut inside.
+        let piece = &text[start..limit];
+        let after = |i: usize, c: char| start + i + c.len_utf8();
+        let cut = piece
+            .char_indices()
+            .rfind(|&(_, c)| c.is_whitespace())
+            .or_else(|| piece.char_indices().rfind(|&(_, c)| !c.is_alphanumeric()))
+            .map_or(limit, |(i, c)| after(i, c));
         push_trimmed(out, start, cut, text);
         start = cut;
     }
@@ -158,6 +165,26 @@ mod tests {
         }
         let covered: usize = sentences.iter().map(|s| text[s.span.start..s.span.end].split_whitespace().count()).sum();
         assert_eq!(covered, 1_500);
+    }
+
+    #[test]
+    fn runaway_sentences_without_spaces_are_cut_between_words() {
+        // Found by the extractor's properties: a cut inside "Macron" left a name across two
+        // sentences.
+        let text = "Macron,".repeat(400);
+        for s in split(&text) {
+            let piece = &text[s.span.start..s.span.end];
+            assert!(piece.starts_with('M') && piece.ends_with(','), "{piece:?}");
+        }
+    }
+
+    #[test]
+    fn runaway_sentences_cut_at_multi_byte_spaces_stay_on_char_boundaries() {
+        // A no-break space is two bytes; cutting one byte after it split it.
+        let text = "word\u{a0}".repeat(1_000);
+        let sentences = split(&text);
+        assert!(sentences.len() >= 3);
+        assert!(sentences.iter().all(|s| s.span.end - s.span.start <= MAX_SENTENCE));
     }
 
     fn texts(text: &str) -> Vec<&str> {

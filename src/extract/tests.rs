@@ -495,3 +495,35 @@ fn received_on_a_weekday_is_a_happening() {
     assert_eq!(f.events.len(), 1, "{:?}", f.events);
     assert_eq!(f.events[0].start, ymd(2025, 3, 10));
 }
+
+#[test]
+fn a_stray_mark_ending_a_sentence_opens_a_quote_without_panicking() {
+    // Found by the extractor's properties: the quote was placed in the sentence of its first
+    // word, after its opening mark, and the text before the mark was sliced backwards.
+    let f = run(".\" A a senior EU official ", None);
+    assert!(f.quotes.iter().all(|q| q.sentence == 0), "{:?}", f.quotes);
+    let f = run("Macron left the room.\" A senior EU official said the talks were over.", Some(ymd(2025, 3, 2)));
+    let q = f.quotes.iter().find(|q| q.text.contains("talks were over")).expect("quote");
+    assert_eq!(q.sentence, 0, "{:?}", f.sentences);
+}
+
+#[test]
+fn a_name_or_title_broken_by_a_paragraph_break_is_no_mention() {
+    // Found by the extractor's properties: mentions took the sentence of their first word and
+    // ran on into the next.
+    let f = run("Talks ended with the French\nPresident away.", Some(ymd(2025, 3, 2)));
+    assert!(f.mentions.is_empty(), "{:?}", f.mentions);
+    let f = run("Kremlin spokesperson Dmitry\nPeskov spoke.", Some(ymd(2025, 3, 2)));
+    assert!(f.new_actors.is_empty(), "{:?}", f.new_actors);
+}
+
+#[test]
+fn a_dash_before_a_happening_does_not_split_a_character() {
+    // Found by the extractor's properties, and a panic on ordinary wire copy: the clause after
+    // a dash was taken to start one byte after it, inside the three bytes of "—".
+    for text in ["Talks ended — the summit was on Feb. 24.", "Talks ended – the summit was on Feb. 24."] {
+        let f = run(text, Some(ymd(2025, 3, 2)));
+        assert_eq!(f.events.len(), 1, "{text}: {:?}", f.events);
+        assert!(f.events[0].title.starts_with("Summit"), "{text}: {:?}", f.events[0].title);
+    }
+}
