@@ -28,6 +28,8 @@ CREATE TABLE articles (
 CREATE INDEX articles_published ON articles (published, id);
 CREATE INDEX articles_raw_hash ON articles (raw_hash);
 CREATE INDEX articles_outlet ON articles (outlet_slug, id);
+-- The source list's order, newest first with undated articles last (see store::read).
+CREATE INDEX articles_listing ON articles (COALESCE(published, '0000-01-01'), id);
 
 CREATE TABLE actors (
     id          INTEGER PRIMARY KEY,

@@ -6,6 +6,9 @@ pub mod search;
 pub mod timeline;
 pub mod write;
 
+#[cfg(test)]
+mod plans;
+
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;

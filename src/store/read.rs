@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{QueryBuilder, SqlitePool};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
 use super::timeline::PageAt;
 
@@ -268,6 +268,24 @@ pub async fn actor_quotes(
     at: &PageAt,
     size: i64,
 ) -> sqlx::Result<(Vec<QuoteRow>, bool, bool)> {
+    let backwards = matches!(at, PageAt::Before(_));
+    let mut rows: Vec<QuoteRow> = actor_quotes_query(actor_id, at, size + 1).build_query_as().fetch_all(pool).await?;
+    let more = rows.len() as i64 > size;
+    rows.truncate(usize::try_from(size).unwrap_or(0));
+    if backwards {
+        rows.reverse();
+    }
+    // Past the cut there are more; on the other side there are more unless this is the start.
+    let (earlier, later) = match at {
+        PageAt::First => (false, more),
+        PageAt::After(_) => (true, more),
+        PageAt::Before(_) => (more, true),
+    };
+    Ok((rows, earlier, later))
+}
+
+/// The query for `limit` of an actor's quotes from `at`, in time order (reversed backwards).
+pub(crate) fn actor_quotes_query(actor_id: i64, at: &PageAt, limit: i64) -> QueryBuilder<Sqlite> {
     let mut qb = QueryBuilder::new(QUOTE_COLUMNS);
     qb.push(" WHERE q.speaker_id = ").push_bind(actor_id);
     let backwards = matches!(at, PageAt::Before(_));
@@ -281,20 +299,8 @@ pub async fn actor_quotes(
         }
     }
     qb.push(if backwards { " ORDER BY q.sort_date DESC, q.id DESC" } else { " ORDER BY q.sort_date, q.id" });
-    qb.push(" LIMIT ").push_bind(size + 1);
-    let mut rows: Vec<QuoteRow> = qb.build_query_as().fetch_all(pool).await?;
-    let more = rows.len() as i64 > size;
-    rows.truncate(usize::try_from(size).unwrap_or(0));
-    if backwards {
-        rows.reverse();
-    }
-    // Past the cut there are more; on the other side there are more unless this is the start.
-    let (earlier, later) = match at {
-        PageAt::First => (false, more),
-        PageAt::After(_) => (true, more),
-        PageAt::Before(_) => (more, true),
-    };
-    Ok((rows, earlier, later))
+    qb.push(" LIMIT ").push_bind(limit);
+    qb
 }
 
 pub async fn actor_quote_count(pool: &SqlitePool, actor_id: i64) -> sqlx::Result<i64> {
@@ -374,6 +380,23 @@ pub async fn articles(pool: &SqlitePool) -> sqlx::Result<Vec<ArticleSummary>> {
 
 /// One page of articles, newest first, and whether there are newer and older ones.
 pub async fn articles_page(pool: &SqlitePool, at: &PageAt, size: i64) -> sqlx::Result<(Vec<ArticleSummary>, bool, bool)> {
+    let towards_newer = matches!(at, PageAt::Before(_));
+    let mut rows: Vec<ArticleSummary> = articles_page_query(at, size + 1).build_query_as().fetch_all(pool).await?;
+    let more = rows.len() as i64 > size;
+    rows.truncate(usize::try_from(size).unwrap_or(0));
+    if towards_newer {
+        rows.reverse();
+    }
+    let (newer, older) = match at {
+        PageAt::First => (false, more),
+        PageAt::After(_) => (true, more),
+        PageAt::Before(_) => (more, true),
+    };
+    Ok((rows, newer, older))
+}
+
+/// The query for `limit` articles from `at`, newest first (oldest first towards newer).
+pub(crate) fn articles_page_query(at: &PageAt, limit: i64) -> QueryBuilder<Sqlite> {
     let mut qb = QueryBuilder::new(ARTICLE_SUMMARY);
     let key = "(COALESCE(ar.published, '0000-01-01'), ar.id)";
     // Newest first: "after" a cursor means older, "before" means newer.
@@ -392,19 +415,8 @@ pub async fn articles_page(pool: &SqlitePool, at: &PageAt, size: i64) -> sqlx::R
     } else {
         " ORDER BY COALESCE(ar.published, '0000-01-01') DESC, ar.id DESC"
     });
-    qb.push(" LIMIT ").push_bind(size + 1);
-    let mut rows: Vec<ArticleSummary> = qb.build_query_as().fetch_all(pool).await?;
-    let more = rows.len() as i64 > size;
-    rows.truncate(usize::try_from(size).unwrap_or(0));
-    if towards_newer {
-        rows.reverse();
-    }
-    let (newer, older) = match at {
-        PageAt::First => (false, more),
-        PageAt::After(_) => (true, more),
-        PageAt::Before(_) => (more, true),
-    };
-    Ok((rows, newer, older))
+    qb.push(" LIMIT ").push_bind(limit);
+    qb
 }
 
 pub async fn article_count(pool: &SqlitePool) -> sqlx::Result<i64> {
@@ -686,24 +698,20 @@ pub async fn compare_quotes(
 
 /// Events near `event` in time (within `days`) that share one of its people.
 pub async fn related_events(pool: &SqlitePool, event_id: i64, days: i64, limit: i64) -> sqlx::Result<Vec<EventView>> {
-    let rows: Vec<EventRow> = sqlx::query_as(
-        "SELECT e.id, e.slug, e.date_start, e.date_end, e.precision, e.title, e.kind
-         FROM events e JOIN events me ON me.id = ?1
-         WHERE e.id <> me.id
-           AND abs(julianday(e.date_start) - julianday(me.date_start)) <= ?2
+    let rows: Vec<EventRow> = sqlx::query_as(RELATED_EVENTS).bind(event_id).bind(days).bind(limit).fetch_all(pool).await?;
+    event_views(pool, rows).await
+}
+
+/// Events within ?2 days of event ?1 that share one of its people, nearest first.
+pub(crate) const RELATED_EVENTS: &str = "SELECT e.id, e.slug, e.date_start, e.date_end, e.precision, e.title, e.kind
+         FROM events me JOIN events e
+           ON e.date_start BETWEEN date(me.date_start, '-' || ?2 || ' days') AND date(me.date_start, '+' || ?2 || ' days')
+         WHERE me.id = ?1 AND e.id <> me.id
            AND EXISTS (SELECT 1 FROM event_actors a1 JOIN event_actors a2 ON a2.actor_id = a1.actor_id
                        JOIN actors p ON p.id = a1.actor_id
                        WHERE a1.event_id = me.id AND a2.event_id = e.id AND p.kind = 'person')
          ORDER BY abs(julianday(e.date_start) - julianday(me.date_start)), e.date_start, e.id
-         LIMIT ?3",
-    )
-    .bind(event_id)
-    .bind(days)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    event_views(pool, rows).await
-}
+         LIMIT ?3";
 
 /// People with at least one statement, most quoted first: the compare page's choices.
 pub async fn quoted_people(pool: &SqlitePool) -> sqlx::Result<Vec<Named>> {

@@ -147,6 +147,16 @@ pub async fn count(pool: &SqlitePool, filter: &TimelineFilter) -> sqlx::Result<i
 
 /// One page of at most `size` events in date order.
 pub async fn page(pool: &SqlitePool, filter: &TimelineFilter, at: &PageAt, size: i64) -> sqlx::Result<Page> {
+    let backwards = matches!(at, PageAt::Before(_));
+    let mut rows: Vec<EventRow> = page_query(filter, at, size).build_query_as().fetch_all(pool).await?;
+    if backwards {
+        rows.reverse();
+    }
+    place(pool, filter, rows).await
+}
+
+/// The query for one page of events at `at`, in date order (reversed when going backwards).
+pub(crate) fn page_query(filter: &TimelineFilter, at: &PageAt, size: i64) -> QueryBuilder<Sqlite> {
     let mut qb = QueryBuilder::new(EVENT_COLUMNS);
     push_filter(&mut qb, filter, None);
     let backwards = matches!(at, PageAt::Before(_));
@@ -161,22 +171,22 @@ pub async fn page(pool: &SqlitePool, filter: &TimelineFilter, at: &PageAt, size:
     }
     qb.push(if backwards { " ORDER BY e.date_start DESC, e.id DESC" } else { " ORDER BY e.date_start, e.id" });
     qb.push(" LIMIT ").push_bind(size);
-    let mut rows: Vec<EventRow> = qb.build_query_as().fetch_all(pool).await?;
-    if backwards {
-        rows.reverse();
-    }
+    qb
+}
+
+/// The count of matching events before a position, for "showing 51–100 of N".
+pub(crate) fn before_query(filter: &TimelineFilter, date: &str, id: i64) -> QueryBuilder<Sqlite> {
+    let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM events e WHERE 1 = 1");
+    push_filter(&mut qb, filter, None);
+    qb.push(" AND (e.date_start, e.id) < (").push_bind(date.to_string()).push(", ").push_bind(id).push(")");
+    qb
+}
+
+/// Finishes `page`: where it sits among all that match.
+async fn place(pool: &SqlitePool, filter: &TimelineFilter, rows: Vec<EventRow>) -> sqlx::Result<Page> {
     let total = count(pool, filter).await?;
     let offset = match rows.first() {
-        Some(first) => {
-            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM events e WHERE 1 = 1");
-            push_filter(&mut qb, filter, None);
-            qb.push(" AND (e.date_start, e.id) < (")
-                .push_bind(first.date_start.clone())
-                .push(", ")
-                .push_bind(first.id)
-                .push(")");
-            qb.build_query_scalar().fetch_one(pool).await?
-        }
+        Some(first) => before_query(filter, &first.date_start, first.id).build_query_scalar().fetch_one(pool).await?,
         None => 0,
     };
     let cursor = |e: &EventRow| Cursor {
