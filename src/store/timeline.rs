@@ -26,6 +26,19 @@ pub struct TimelineFilter {
     pub q: Option<String>,
 }
 
+impl TimelineFilter {
+    /// The repeatable filters with their query parameter names, in canonical order.
+    pub fn lists(&self) -> [(&'static str, &[String]); 5] {
+        [
+            ("actor", &self.actors),
+            ("topic", &self.topics),
+            ("outlet", &self.outlets),
+            ("kind", &self.kinds),
+            ("month", &self.months),
+        ]
+    }
+}
+
 /// The facets, each of which can be left out when counting its own values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Facet {

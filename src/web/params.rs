@@ -199,13 +199,7 @@ pub fn to_query(filter: &TimelineFilter) -> String {
     if let Some(to) = filter.to {
         out.append_pair("to", &to.to_string());
     }
-    for (key, values) in [
-        ("actor", &filter.actors),
-        ("topic", &filter.topics),
-        ("outlet", &filter.outlets),
-        ("kind", &filter.kinds),
-        ("month", &filter.months),
-    ] {
+    for (key, values) in filter.lists() {
         for value in values {
             out.append_pair(key, value);
         }

@@ -261,13 +261,7 @@ fn highlight(snippet: &str) -> String {
 /// The form keeps list filters it does not show as fields.
 fn hidden_fields(filter: &TimelineFilter) -> Vec<(String, String)> {
     let mut fields = Vec::new();
-    for (key, values) in [
-        ("actor", &filter.actors),
-        ("topic", &filter.topics),
-        ("outlet", &filter.outlets),
-        ("kind", &filter.kinds),
-        ("month", &filter.months),
-    ] {
+    for (key, values) in filter.lists() {
         fields.extend(values.iter().map(|v| (key.to_string(), v.clone())));
     }
     fields
