@@ -7,6 +7,9 @@ COPY src src
 COPY migrations migrations
 COPY templates templates
 COPY static static
+COPY benches benches
+# The gazetteer and taxonomy are compiled in as the fallback reference data.
+COPY seeds seeds
 RUN cargo build --release --locked
 
 # Run stage: the binary, the seed articles and reference data, and a volume for the database.

@@ -371,13 +371,6 @@ const ARTICLE_SUMMARY: &str = "SELECT ar.id, ar.slug, ar.file, ar.title, ar.outl
 /// The key articles are listed by, newest first: the publication date, undated ones last.
 pub const UNDATED: &str = "0000-01-01";
 
-/// Every article, newest first (the list twins, which are complete).
-pub async fn articles(pool: &SqlitePool) -> sqlx::Result<Vec<ArticleSummary>> {
-    let mut qb = QueryBuilder::new(ARTICLE_SUMMARY);
-    qb.push(" ORDER BY COALESCE(ar.published, ").push_bind(UNDATED).push(") DESC, ar.id DESC");
-    qb.build_query_as().fetch_all(pool).await
-}
-
 /// One page of articles, newest first, and whether there are newer and older ones.
 pub async fn articles_page(pool: &SqlitePool, at: &PageAt, size: i64) -> sqlx::Result<(Vec<ArticleSummary>, bool, bool)> {
     let towards_newer = matches!(at, PageAt::Before(_));

@@ -18,8 +18,8 @@ use super::meta::Origin;
 use super::params::{self, href};
 use super::timeline::check_slugs_exist;
 use crate::export::{ExportEvent, event_record, events_header};
-use crate::store::read::{self, EventView};
-use crate::store::timeline as tl;
+use crate::store::read::{self, EventView, UNDATED};
+use crate::store::timeline::{self as tl, Cursor, PageAt};
 
 /// Events fetched per database round trip while streaming.
 const CHUNK: i64 = 500;
@@ -139,8 +139,13 @@ async fn stream_timeline(
             }
         }
     });
+    Ok(streamed(rx, format))
+}
+
+/// A response whose body is what the producing task sends down `rx`.
+fn streamed(rx: mpsc::Receiver<Result<Bytes, std::io::Error>>, format: Format) -> Response {
     let stream = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) });
-    Ok(([(header::CONTENT_TYPE, format.content_type())], Body::from_stream(stream)).into_response())
+    ([(header::CONTENT_TYPE, format.content_type())], Body::from_stream(stream)).into_response()
 }
 
 fn render_event(out: &mut String, format: Format, origin: &str, event: &EventView, first: bool) {
@@ -263,26 +268,74 @@ pub async fn actors_csv(State(db): State<SqlitePool>) -> Result<Response, AppErr
     Ok(([(header::CONTENT_TYPE, Format::Csv.content_type())], out).into_response())
 }
 
-pub async fn sources_json(State(db): State<SqlitePool>) -> Result<Response, AppError> {
-    let articles = read::articles(&db).await?;
-    Ok(json_response(&serde_json::json!({ "sources": articles })))
+pub async fn sources_json(State(db): State<SqlitePool>) -> Response {
+    stream_sources(db, Format::Json)
 }
 
-pub async fn sources_csv(State(db): State<SqlitePool>) -> Result<Response, AppError> {
-    let mut out = csv_line(&["slug", "file", "title", "outlet", "via", "published", "quotes", "events"]);
-    for a in read::articles(&db).await? {
-        out.push_str(&csv_line(&[
-            a.slug,
-            a.file,
-            a.title,
-            a.outlet.unwrap_or_default(),
-            a.via.unwrap_or_default(),
-            a.published.unwrap_or_default(),
-            a.quotes.to_string(),
-            a.events.to_string(),
-        ]));
-    }
-    Ok(([(header::CONTENT_TYPE, Format::Csv.content_type())], out).into_response())
+pub async fn sources_csv(State(db): State<SqlitePool>) -> Response {
+    stream_sources(db, Format::Csv)
+}
+
+/// Every article, newest first, streamed a page at a time like the timeline's twins.
+fn stream_sources(db: SqlitePool, format: Format) -> Response {
+    let (head, tail) = match format {
+        Format::Csv => (csv_line(&["slug", "file", "title", "outlet", "via", "published", "quotes", "events"]), ""),
+        _ => ("{\"sources\":[\n".to_string(), "\n]}\n"),
+    };
+    let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(8);
+    tokio::spawn(async move {
+        if tx.send(Ok(Bytes::from(head))).await.is_err() {
+            return;
+        }
+        let mut at = PageAt::First;
+        let mut first = true;
+        loop {
+            let (articles, _, more) = match read::articles_page(&db, &at, CHUNK).await {
+                Ok(page) => page,
+                Err(err) => {
+                    tracing::error!("streaming the sources: {err}");
+                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                    return;
+                }
+            };
+            let mut chunk = String::new();
+            for a in &articles {
+                match format {
+                    Format::Csv => chunk.push_str(&csv_line(&[
+                        a.slug.clone(),
+                        a.file.clone(),
+                        a.title.clone(),
+                        a.outlet.clone().unwrap_or_default(),
+                        a.via.clone().unwrap_or_default(),
+                        a.published.clone().unwrap_or_default(),
+                        a.quotes.to_string(),
+                        a.events.to_string(),
+                    ])),
+                    _ => {
+                        if !first {
+                            chunk.push_str(",\n");
+                        }
+                        chunk.push_str(&serde_json::to_string(a).unwrap_or_else(|_| "null".to_string()));
+                    }
+                }
+                first = false;
+            }
+            if tx.send(Ok(Bytes::from(chunk))).await.is_err() {
+                return;
+            }
+            match articles.last() {
+                Some(last) if more => {
+                    at = PageAt::After(Cursor {
+                        date: last.published.clone().unwrap_or_else(|| UNDATED.to_string()),
+                        id: last.id,
+                    });
+                }
+                _ => break,
+            }
+        }
+        let _ = tx.send(Ok(Bytes::from_static(tail.as_bytes()))).await;
+    });
+    streamed(rx, format)
 }
 
 fn json_response(value: &serde_json::Value) -> Response {
