@@ -233,7 +233,14 @@ fn check_slug(slug: &str) -> Result<(), String> {
 /// Makes a URL slug from free text: lowercase ASCII words joined by hyphens.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
-    for c in text.chars().flat_map(fold_accent) {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        match fold_char(c) {
+            Some(ascii) => folded.push_str(ascii),
+            None => folded.push(c),
+        }
+    }
+    for c in folded.chars() {
         if c.is_ascii_alphanumeric() {
             slug.push(c.to_ascii_lowercase());
         } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -246,29 +253,40 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-/// Folds the Latin accents common in European names to ASCII, so "François" slugs as "francois".
-fn fold_accent(c: char) -> impl Iterator<Item = char> {
-    let folded: &str = match c {
+/// The ASCII spelling of a Latin letter with an accent (case kept), or `None` for any other
+/// character: "François" slugs as "francois", and "Zelenskyy" in a text matches "Zelenskyy" in
+/// the gazetteer however either writes its accents.
+pub(crate) fn fold_char(c: char) -> Option<&'static str> {
+    Some(match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ą' => "a",
+        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => "A",
         'ç' | 'ć' | 'č' => "c",
+        'Ç' | 'Ć' | 'Č' => "C",
         'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
+        'È' | 'É' | 'Ê' | 'Ë' => "E",
         'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
         'ñ' | 'ń' | 'ň' => "n",
         'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
+        'Ö' | 'Ø' | 'Ó' => "O",
         'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => "u",
+        'Ü' | 'Ú' => "U",
         'ý' | 'ÿ' => "y",
         'ś' | 'š' | 'ş' => "s",
+        'Ś' | 'Š' | 'Ş' => "S",
         'ź' | 'ż' | 'ž' => "z",
+        'Ź' | 'Ż' | 'Ž' => "Z",
         'ł' => "l",
+        'Ł' => "L",
         'ğ' => "g",
         'ř' => "r",
         'ß' => "ss",
         'æ' => "ae",
+        'Æ' => "AE",
         'œ' => "oe",
-        _ => "",
-    };
-    let single = if folded.is_empty() { Some(c) } else { None };
-    single.into_iter().chain(folded.chars())
+        'Œ' => "OE",
+        '’' | '‘' => "'",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

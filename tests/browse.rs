@@ -6,19 +6,8 @@ mod common;
 use std::fmt::Write as _;
 
 use axum::http::StatusCode;
-use common::{app, get, seeded_db};
+use common::{app, get, site};
 
-struct Site {
-    app: axum::Router,
-    _dir: tempfile::TempDir,
-}
-
-async fn site() -> Site {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = seeded_db(dir.path()).await;
-    let (app, _) = app(&db).await;
-    Site { app, _dir: dir }
-}
 
 fn count_of(page: &common::Page) -> (i64, i64, i64) {
     let text = page.texts("p.count").join(" ");

@@ -3,19 +3,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Page, app, get, seeded_db};
+use common::{Page, get, site};
 
-struct Site {
-    app: axum::Router,
-    _dir: tempfile::TempDir,
-}
-
-async fn site() -> Site {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = seeded_db(dir.path()).await;
-    let (app, _) = app(&db).await;
-    Site { app, _dir: dir }
-}
 
 fn ok_html(page: &Page) {
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);

@@ -425,7 +425,7 @@ pub(crate) fn fold(text: &str) -> (String, Vec<usize>) {
     let mut map = Vec::with_capacity(text.len() + 1);
     for (i, c) in text.char_indices() {
         let before = out.len();
-        match fold_char(c) {
+        match crate::reference::fold_char(c) {
             Some(s) => out.push_str(s),
             None => out.push(c),
         }
@@ -435,30 +435,3 @@ pub(crate) fn fold(text: &str) -> (String, Vec<usize>) {
     (out, map)
 }
 
-fn fold_char(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ą' => "a",
-        'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => "A",
-        'ç' | 'ć' | 'č' => "c",
-        'Ç' | 'Ć' | 'Č' => "C",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
-        'È' | 'É' | 'Ê' | 'Ë' => "E",
-        'ì' | 'í' | 'î' | 'ï' | 'ī' => "i",
-        'ñ' | 'ń' | 'ň' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => "o",
-        'Ö' | 'Ø' | 'Ó' => "O",
-        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => "u",
-        'Ü' | 'Ú' => "U",
-        'ý' | 'ÿ' => "y",
-        'ś' | 'š' | 'ş' => "s",
-        'Ś' | 'Š' | 'Ş' => "S",
-        'ź' | 'ż' | 'ž' => "z",
-        'Ź' | 'Ż' | 'Ž' => "Z",
-        'ł' => "l",
-        'Ł' => "L",
-        'ğ' => "g",
-        'ř' => "r",
-        '’' | '‘' => "'",
-        _ => return None,
-    })
-}

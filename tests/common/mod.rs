@@ -35,6 +35,19 @@ pub async fn seeded_db(dir: &Path) -> PathBuf {
     db
 }
 
+/// The seeded site, served in-process; the database lives as long as it does.
+pub struct Site {
+    pub app: axum::Router,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn site() -> Site {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = seeded_db(dir.path()).await;
+    let (app, _) = app(&db).await;
+    Site { app, _dir: dir }
+}
+
 /// The app as `serve` builds it, on a read-only pool.
 pub async fn app(db: &Path) -> (axum::Router, SqlitePool) {
     let pool = entente::store::open_ro(db, 2).await.expect("open read-only");
