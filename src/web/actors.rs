@@ -77,13 +77,11 @@ impl Statement {
 
     /// How many outlets carry the statement.
     pub fn outlets(&self) -> usize {
-        let mut outlets: Vec<&str> = std::iter::once(&self.quote)
-            .chain(&self.variants)
-            .map(|q| q.outlet.as_deref().unwrap_or(q.article_slug.as_str()))
-            .collect();
-        outlets.sort_unstable();
-        outlets.dedup();
-        outlets.len()
+        format::distinct_outlets(
+            std::iter::once(&self.quote)
+                .chain(&self.variants)
+                .map(|q| (q.outlet.as_deref(), q.article_slug.as_str())),
+        )
     }
 
     fn day(&self) -> Option<NaiveDate> {

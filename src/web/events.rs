@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use sqlx::SqlitePool;
 
 use super::error::AppError;
+use super::format;
 use super::meta::{Origin, PageMeta};
 use super::params::check_slug;
 use super::timeline::EventItem;
@@ -34,14 +35,8 @@ pub async fn show_event(
     let view = read::event_by_slug(&db, &slug)
         .await?
         .ok_or_else(|| AppError::not_found("event", &slug))?;
-    let mut outlets: Vec<&str> = view
-        .sources
-        .iter()
-        .map(|s| s.outlet.as_deref().unwrap_or(s.article_slug.as_str()))
-        .collect();
-    outlets.sort_unstable();
-    outlets.dedup();
-    let corroboration = outlets.len();
+    let corroboration =
+        format::distinct_outlets(view.sources.iter().map(|s| (s.outlet.as_deref(), s.article_slug.as_str())));
     let related = read::related_events(&db, view.event.id, RELATED_DAYS, 10)
         .await?
         .into_iter()

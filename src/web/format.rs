@@ -45,6 +45,15 @@ pub fn day_label(start: &str, end: &str, precision: &str) -> String {
     }
 }
 
+/// How many distinct outlets a set of reports comes from; an article without an outlet counts
+/// as its own (given as `(outlet, article slug)`).
+pub fn distinct_outlets<'a>(reports: impl Iterator<Item = (Option<&'a str>, &'a str)>) -> usize {
+    let mut outlets: Vec<&str> = reports.map(|(outlet, slug)| outlet.unwrap_or(slug)).collect();
+    outlets.sort_unstable();
+    outlets.dedup();
+    outlets.len()
+}
+
 /// "26 Feb 2025" for a single optional date, or "undated".
 pub fn short_date(date: Option<&str>) -> String {
     date.and_then(parse)
