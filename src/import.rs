@@ -1,7 +1,9 @@
-//! The import pipeline: files -> ingest -> extract -> store, one transaction per article,
-//! with a line for every file that fails or warns and a summary at the end.
+//! The import pipeline: files -> ingest -> extract -> store, each article stored whole or not
+//! at all, with a line for every file that fails or warns and a summary at the end.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -61,11 +63,12 @@ enum Prepared {
 }
 
 /// Files read and extracted ahead of the writer: enough to keep it busy, little memory.
-const READ_AHEAD: usize = 32;
+const READ_AHEAD: usize = 64;
 
 /// Imports `paths` (files and folders). Problems with single files are written to `log` and
-/// counted; only a database failure stops the import. Reading and extraction run on their own
-/// thread, ahead of the database writes, so that the two overlap.
+/// counted; only a database failure stops the import. Files are read and extracted on every
+/// core, ahead of the database writes, and written in the order they were found, so that an
+/// import gives the same slugs and ids however the threads ran.
 pub async fn import(
     pool: &SqlitePool,
     reference: &Reference,
@@ -74,7 +77,6 @@ pub async fn import(
 ) -> anyhow::Result<Summary> {
     write::sync_reference(pool, reference).await?;
     let fingerprint = fingerprint(reference);
-    let mut ids = write::Ids::load(pool).await?;
     let mut known = write::known_files(pool).await?;
     let mut summary = Summary::default();
 
@@ -85,44 +87,54 @@ pub async fn import(
     }
     let hashes: HashMap<String, String> = known.by_path.clone();
     let extractor = Extractor::new(reference);
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<(PathBuf, Prepared)>(READ_AHEAD);
-    let reader = tokio::task::spawn_blocking(move || {
-        for path in files {
-            let prepared = prepare(&path, &extractor, &fingerprint, &hashes);
-            if tx.blocking_send((path, prepared)).is_err() {
-                return; // the writer stopped
-            }
-        }
-    });
+    let window = Arc::new(Window::default());
+    // However the writer stops, the readers must not wait for it forever.
+    let _release = ReleaseOnDrop(window.clone());
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(usize, PathBuf, Prepared)>(READ_AHEAD);
+    let readers = {
+        let window = window.clone();
+        tokio::task::spawn_blocking(move || read_all(&files, &extractor, &fingerprint, &hashes, &window, &tx))
+    };
 
-    while let Some((path, prepared)) = rx.recv().await {
-        let (record, facts, warnings) = match prepared {
-            Prepared::Article(article) => *article,
-            Prepared::Unchanged => {
-                summary.unchanged += 1;
+    let mut writer = write::Writer::new(pool).await?;
+    let mut pending: BTreeMap<usize, (PathBuf, Prepared)> = BTreeMap::new();
+    let mut next = 0;
+    while let Some((index, path, prepared)) = rx.recv().await {
+        pending.insert(index, (path, prepared));
+        while let Some((path, prepared)) = pending.remove(&next) {
+            next += 1;
+            window.advance(next);
+            let (record, facts, warnings) = match prepared {
+                Prepared::Article(article) => *article,
+                Prepared::Unchanged => {
+                    summary.unchanged += 1;
+                    continue;
+                }
+                Prepared::Failed(reason) => {
+                    writeln!(log, "{}: {reason}", path.display())?;
+                    summary.failed += 1;
+                    continue;
+                }
+            };
+            for warning in &warnings {
+                writeln!(log, "{}: warning: {warning}", path.display())?;
+            }
+            if let Some(other) = known.by_raw_hash.get(&record.raw_hash).filter(|other| **other != record.path) {
+                writeln!(log, "{}: skipped: same text as {other}", path.display())?;
+                summary.duplicates += 1;
                 continue;
             }
-            Prepared::Failed(reason) => {
-                writeln!(log, "{}: {reason}", path.display())?;
-                summary.failed += 1;
-                continue;
+            let replaces = known.by_path.contains_key(&record.path);
+            match writer.save(&record, &facts, replaces).await? {
+                Saved::New => summary.new += 1,
+                Saved::Updated => summary.updated += 1,
             }
-        };
-        for warning in &warnings {
-            writeln!(log, "{}: warning: {warning}", path.display())?;
+            known.by_raw_hash.insert(record.raw_hash.clone(), record.path.clone());
+            known.by_path.insert(record.path, record.content_hash);
         }
-        if let Some(other) = known.by_raw_hash.get(&record.raw_hash).filter(|other| **other != record.path) {
-            writeln!(log, "{}: skipped: same text as {other}", path.display())?;
-            summary.duplicates += 1;
-            continue;
-        }
-        match write::save_article(pool, &mut ids, &record, &facts).await? {
-            Saved::New => summary.new += 1,
-            Saved::Updated => summary.updated += 1,
-        }
-        known.by_raw_hash.insert(record.raw_hash.clone(), record.path.clone());
     }
-    reader.await?;
+    writer.finish().await?;
+    readers.await?;
     let counts: (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM quotes),
                 (SELECT COUNT(DISTINCT actor_id) FROM mentions)",
@@ -131,6 +143,74 @@ pub async fn import(
     .await?;
     (summary.events, summary.quotes, summary.actors) = counts;
     Ok(summary)
+}
+
+/// Reads and extracts `files` on one thread per core, handing each over with its index.
+fn read_all(
+    files: &[PathBuf],
+    extractor: &Extractor,
+    fingerprint: &str,
+    hashes: &HashMap<String, String>,
+    window: &Window,
+    tx: &tokio::sync::mpsc::Sender<(usize, PathBuf, Prepared)>,
+) {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
+    let claimed = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                loop {
+                    let index = claimed.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = files.get(index) else { return };
+                    if !window.wait_for(index) {
+                        return; // the writer stopped
+                    }
+                    let prepared = prepare(path, extractor, fingerprint, hashes);
+                    if tx.blocking_send((index, path.clone(), prepared)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+}
+
+/// How far the readers may run ahead of the writer: files are written in order, so one slow
+/// file must not let the others pile up in memory behind it.
+#[derive(Default)]
+struct Window {
+    /// How many files the writer has taken, or `usize::MAX` once it has stopped.
+    written: Mutex<usize>,
+    moved: Condvar,
+}
+
+impl Window {
+    fn advance(&self, written: usize) {
+        if let Ok(mut w) = self.written.lock() {
+            *w = written;
+        }
+        self.moved.notify_all();
+    }
+
+    /// Waits until file `index` is within reach of the writer; false if the writer stopped.
+    fn wait_for(&self, index: usize) -> bool {
+        let Ok(mut written) = self.written.lock() else { return false };
+        while *written != usize::MAX && index >= written.saturating_add(READ_AHEAD) {
+            written = match self.moved.wait(written) {
+                Ok(w) => w,
+                Err(_) => return false,
+            };
+        }
+        *written != usize::MAX
+    }
+}
+
+struct ReleaseOnDrop(Arc<Window>);
+
+impl Drop for ReleaseOnDrop {
+    fn drop(&mut self) {
+        self.0.advance(usize::MAX);
+    }
 }
 
 /// Reads, cleans and extracts one file, unless the database already holds it unchanged.

@@ -94,24 +94,40 @@ async fn counts(db: &Path) -> (i64, i64, i64, i64) {
     row
 }
 
+/// Enough articles that an import takes seconds, even in a release build.
+const ARTICLES: usize = 3_000;
+
+/// The articles an import has committed so far, read without disturbing it.
+async fn committed_articles(db: &Path) -> i64 {
+    let opts = sqlx::sqlite::SqliteConnectOptions::new().filename(db).read_only(true);
+    let Ok(mut conn) = sqlx::ConnectOptions::connect(&opts).await else { return 0 };
+    sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&mut conn).await.unwrap_or(0)
+}
+
 #[tokio::test]
 async fn an_import_killed_at_any_moment_leaves_whole_articles_and_a_rerun_completes_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let articles = dir.path().join("articles");
-    write_articles(&articles, 600);
+    write_articles(&articles, ARTICLES);
     let db = dir.path().join("e.db");
     let mut partial = Vec::new();
-    for delay_ms in [150, 500, 1_100] {
+    let mut before = 0;
+    for _ in 0..3 {
+        // Killed as soon as the import has committed something more: in the middle of its work.
         let mut child = import_cmd(&db, &articles).spawn().expect("import starts");
-        std::thread::sleep(Duration::from_millis(delay_ms));
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while committed_articles(&db).await <= before && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
         child.kill().expect("SIGKILL");
         let _ = child.wait();
-        partial.push(assert_consistent(&db).await);
+        before = assert_consistent(&db).await;
+        partial.push(before);
     }
-    assert!(partial.iter().any(|&n| n > 0 && n < 600), "killed mid-run at least once: {partial:?}");
+    assert!(partial.iter().any(|&n| n > 0 && n < ARTICLES as i64), "killed mid-run at least once: {partial:?}");
     let rerun = import_cmd(&db, &articles).output().expect("rerun");
     assert!(rerun.status.success(), "{}", String::from_utf8_lossy(&rerun.stderr));
-    assert_eq!(assert_consistent(&db).await, 600);
+    assert_eq!(assert_consistent(&db).await, ARTICLES as i64);
 
     // The result is what an uninterrupted import gives.
     let clean = dir.path().join("clean.db");

@@ -1,0 +1,278 @@
+//! What the writer remembers of the database during one import, so that writing an article
+//! costs no lookups that grow with the archive: the slugs taken, the events on each day, and
+//! the wordings of each speaker's statements.
+//!
+//! Each index is filled lazily, by one query the first time a slug base, a day or a speaker
+//! comes up, and then kept in step with every row the writer inserts. A replaced article drops
+//! the entries it touched, and they are read again when next needed. The writer is the only one
+//! writing while it holds its transaction, so nothing else can invalidate them.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+/// The next free suffix of each slug base seen, per table.
+#[derive(Debug, Default)]
+pub(super) struct Slugs {
+    next: HashMap<(&'static str, String), u32>,
+}
+
+impl Slugs {
+    /// Whether `base` of `table` has been loaded.
+    pub(super) fn knows(&self, table: &'static str, base: &str) -> bool {
+        self.next.contains_key(&(table, base.to_string()))
+    }
+
+    /// Records the slugs of `table` that are `base` or `base-N`, as read from the database.
+    pub(super) fn load(&mut self, table: &'static str, base: &str, taken: &[String]) {
+        let highest = taken
+            .iter()
+            .filter_map(|slug| suffix(base, slug))
+            .max()
+            .unwrap_or(0);
+        self.next.insert((table, base.to_string()), highest + 1);
+    }
+
+    /// `base`, or `base-2`, `base-3`...: one past the highest taken. Call `load` first.
+    pub(super) fn take(&mut self, table: &'static str, base: &str) -> String {
+        let next = self.next.entry((table, base.to_string())).or_insert(1);
+        let n = *next;
+        *next += 1;
+        if n == 1 { base.to_string() } else { format!("{base}-{n}") }
+    }
+}
+
+/// 1 for `base` itself, N for `base-N`, `None` for any other slug.
+fn suffix(base: &str, slug: &str) -> Option<u32> {
+    let rest = slug.strip_prefix(base)?;
+    if rest.is_empty() {
+        return Some(1);
+    }
+    let digits = rest.strip_prefix('-')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// The dates an event covers and how precisely: events merge only within one such key.
+pub(super) type EventKey = (String, String, &'static str);
+
+/// An event already stored, as far as merging needs it.
+#[derive(Debug, Clone)]
+pub(super) struct KnownEvent {
+    pub(super) id: i64,
+    pub(super) title: String,
+    pub(super) principal: Option<String>,
+}
+
+/// The events on each key seen, in id order.
+#[derive(Debug, Default)]
+pub(super) struct EventDays {
+    days: HashMap<EventKey, Vec<KnownEvent>>,
+}
+
+impl EventDays {
+    pub(super) fn get(&self, key: &EventKey) -> Option<&[KnownEvent]> {
+        self.days.get(key).map(Vec::as_slice)
+    }
+
+    pub(super) fn load(&mut self, key: EventKey, events: Vec<KnownEvent>) {
+        self.days.insert(key, events);
+    }
+
+    /// A new event, on a key that has been loaded.
+    pub(super) fn add(&mut self, key: &EventKey, event: KnownEvent) {
+        if let Some(events) = self.days.get_mut(key) {
+            events.push(event);
+        }
+    }
+
+    pub(super) fn forget(&mut self, key: &EventKey) {
+        self.days.remove(key);
+    }
+}
+
+/// A quote's words as numbers: the sequence for fragments (which must match exactly), the
+/// sorted multiset for longer quotes (which match on shared words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Words {
+    Fragment(Vec<u32>),
+    Sorted(Vec<u32>),
+}
+
+/// Fragments of fewer than this many words must match exactly, since "backstop" from two
+/// speakers is not one statement.
+const FRAGMENT_WORDS: usize = 4;
+
+/// The words of quotes, each spelling numbered once.
+#[derive(Debug, Default)]
+pub(super) struct Vocabulary {
+    numbers: HashMap<String, u32>,
+}
+
+impl Vocabulary {
+    pub(super) fn words(&mut self, text: &str) -> Words {
+        let mut words: Vec<u32> = text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let w = w.to_lowercase();
+                let next = self.numbers.len() as u32;
+                *self.numbers.entry(w).or_insert(next)
+            })
+            .collect();
+        if words.len() < FRAGMENT_WORDS {
+            Words::Fragment(words)
+        } else {
+            words.sort_unstable();
+            Words::Sorted(words)
+        }
+    }
+}
+
+/// How alike two wordings are: the Dice overlap of their words (0..=1).
+pub(super) fn same_words(a: &Words, b: &Words) -> f64 {
+    match (a, b) {
+        (Words::Fragment(a), Words::Fragment(b)) if !a.is_empty() && a == b => 1.0,
+        (Words::Sorted(a), Words::Sorted(b)) => {
+            let (mut i, mut j, mut common) = (0, 0, 0);
+            while i < a.len() && j < b.len() {
+                match a[i].cmp(&b[j]) {
+                    std::cmp::Ordering::Less => i += 1,
+                    std::cmp::Ordering::Greater => j += 1,
+                    std::cmp::Ordering::Equal => {
+                        common += 1;
+                        i += 1;
+                        j += 1;
+                    }
+                }
+            }
+            2.0 * common as f64 / (a.len() + b.len()) as f64
+        }
+        _ => 0.0,
+    }
+}
+
+/// One wording of a statement, in one article.
+#[derive(Debug, Clone)]
+pub(super) struct Wording {
+    pub(super) statement: i64,
+    pub(super) article: i64,
+    pub(super) words: Words,
+}
+
+/// The statements of one speaker by the day they were said on (`None`: undated).
+#[derive(Debug, Default)]
+pub(super) struct SpeakerWordings {
+    dated: BTreeMap<NaiveDate, Vec<Wording>>,
+    undated: Vec<Wording>,
+}
+
+/// How far apart two reports of one statement may date it.
+const SAME_STATEMENT_DAYS: u64 = 7;
+
+impl SpeakerWordings {
+    pub(super) fn add(&mut self, said_on: Option<NaiveDate>, wording: Wording) {
+        match said_on {
+            Some(day) => self.dated.entry(day).or_default().push(wording),
+            None => self.undated.push(wording),
+        }
+    }
+
+    /// The wordings of other articles said within a week of `said_on` (or, undated, undated).
+    pub(super) fn near(&self, said_on: Option<NaiveDate>, article: i64) -> impl Iterator<Item = (&Wording, Option<NaiveDate>)> {
+        let days = chrono::Days::new(SAME_STATEMENT_DAYS);
+        let dated = said_on
+            .and_then(|day| Some((day.checked_sub_days(days)?, day.checked_add_days(days)?)))
+            .into_iter()
+            .flat_map(move |(from, to)| self.dated.range(from..=to))
+            .flat_map(|(day, wordings)| wordings.iter().map(move |w| (w, Some(*day))));
+        let undated = said_on
+            .is_none()
+            .then_some(self.undated.iter().map(|w| (w, None)))
+            .into_iter()
+            .flatten();
+        dated.chain(undated).filter(move |(w, _)| w.article != article)
+    }
+}
+
+/// Every loaded speaker's statements, and the vocabulary their words are numbered in.
+#[derive(Debug, Default)]
+pub(super) struct Wordings {
+    pub(super) vocabulary: Vocabulary,
+    speakers: HashMap<String, SpeakerWordings>,
+}
+
+impl Wordings {
+    pub(super) fn speaker(&self, key: &str) -> Option<&SpeakerWordings> {
+        self.speakers.get(key)
+    }
+
+    pub(super) fn speaker_mut(&mut self, key: &str) -> &mut SpeakerWordings {
+        self.speakers.entry(key.to_string()).or_default()
+    }
+
+    pub(super) fn is_loaded(&self, key: &str) -> bool {
+        self.speakers.contains_key(key)
+    }
+
+    pub(super) fn forget(&mut self, keys: &HashSet<String>) {
+        self.speakers.retain(|key, _| !keys.contains(key));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(a: &str, b: &str) -> f64 {
+        let mut vocabulary = Vocabulary::default();
+        let (a, b) = (vocabulary.words(a), vocabulary.words(b));
+        same_words(&a, &b)
+    }
+
+    #[test]
+    fn translations_of_one_statement_share_most_words() {
+        let politico = "I'm not going to make security guarantees beyond very much. We're going to have Europe do that, because ... Europe is their next-door neighbour, but we're going to make sure everything goes well.";
+        let unn = "I am not going to give any significant security guarantees. We're going to make Europe do it because... Europe is their closest neighbor, but we're going to make sure it goes well,";
+        assert!(score(politico, unn) >= 0.5, "{}", score(politico, unn));
+        assert!(score("This was a waste of time.", "It was a waste of time,") >= 0.6);
+        assert!(score("We will have a backing of some kind.", "There is no objection from President Trump.") < 0.5);
+        assert_eq!(score("backstop", "Backstop"), 1.0);
+        assert_eq!(score("within weeks", "not ready yet"), 0.0);
+        assert_eq!(score("", ""), 0.0);
+    }
+
+    #[test]
+    fn slugs_continue_after_the_highest_taken() {
+        let mut slugs = Slugs::default();
+        let taken = ["talks".to_string(), "talks-3".to_string(), "talks-in-paris".to_string()];
+        slugs.load("events", "talks", &taken);
+        assert_eq!(slugs.take("events", "talks"), "talks-4");
+        assert_eq!(slugs.take("events", "talks"), "talks-5");
+        slugs.load("events", "new", &[]);
+        assert_eq!(slugs.take("events", "new"), "new");
+        assert_eq!(slugs.take("events", "new"), "new-2");
+        assert_eq!(suffix("a-b", "a-b-12"), Some(12));
+        assert_eq!(suffix("a-b", "a-b-"), None);
+        assert_eq!(suffix("a-b", "a-bc"), None);
+    }
+
+    #[test]
+    fn wordings_are_found_within_a_week_and_not_in_their_own_article() {
+        let mut vocabulary = Vocabulary::default();
+        let mut speaker = SpeakerWordings::default();
+        let day = |d: u32| NaiveDate::from_ymd_opt(2025, 3, d);
+        for (statement, article, said_on) in [(1, 10, day(1)), (2, 11, day(9)), (3, 12, day(20)), (4, 13, None)] {
+            let words = vocabulary.words("words of a statement");
+            speaker.add(said_on, Wording { statement, article, words });
+        }
+        let near: Vec<i64> = speaker.near(day(8), 99).map(|(w, _)| w.statement).collect();
+        assert_eq!(near, vec![1, 2]);
+        let near: Vec<i64> = speaker.near(day(8), 10).map(|(w, _)| w.statement).collect();
+        assert_eq!(near, vec![2]);
+        let near: Vec<i64> = speaker.near(None, 99).map(|(w, _)| w.statement).collect();
+        assert_eq!(near, vec![4]);
+    }
+}
