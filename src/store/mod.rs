@@ -63,9 +63,7 @@ pub async fn open_rw(path: &Path) -> Result<SqlitePool, OpenError> {
         .synchronous(SqliteSynchronous::Normal)
         // The import touches indexes all over a large file; SQLite's default 2 MB page cache
         // would send most of those reads to the OS.
-        .pragma("cache_size", IMPORT_CACHE_KIB)
-        // Each article is a savepoint; its undo pages need not go through a temporary file.
-        .pragma("temp_store", "memory");
+        .pragma("cache_size", IMPORT_CACHE_KIB);
     // One writer: imports are sequential, and SQLite serialises writers anyway.
     let pool = SqlitePoolOptions::new()
         .max_connections(1)

@@ -1,9 +1,11 @@
-//! The article writer: each article with all its facts inside its own savepoint, so that it is
-//! stored whole or not at all, and the savepoints of a quarter of a second committed together.
+//! The article writer: whole articles with all their facts, committed in groups of half a
+//! second's work.
 //!
 //! Committing every article would write each touched page to the write-ahead log once per
-//! article; grouping the commits writes it once per group. A crash loses at most the group in
-//! flight, never part of an article, and the next import redoes it.
+//! article, and make each full-text index write a segment per article and merge them again;
+//! grouping the commits does both once per group. An article is never partly stored: a crash,
+//! or a database error (which ends the import), loses the group in flight whole, and the next
+//! import redoes it.
 //!
 //! The writer allocates the ids of new rows itself (it holds SQLite's write lock for the whole
 //! group), so an article's rows go to the database as one batch of statements: one round trip
@@ -23,7 +25,7 @@ use crate::store::read::UNDATED;
 
 /// How long a group of articles stays uncommitted: short enough that readers see an import
 /// progress, long enough that commits cost little.
-const GROUP_TIME: Duration = Duration::from_millis(250);
+const GROUP_TIME: Duration = Duration::from_millis(500);
 
 /// Rows per multi-row INSERT: well under SQLite's limit on bound parameters.
 const BATCH_ROWS: usize = 400;
@@ -69,28 +71,24 @@ impl Writer {
     }
 
     /// Stores `article` and its facts, replacing the stored article of the same path when
-    /// `replaces`. On a database error the article is rolled back, the articles before it are
-    /// committed, and the error is returned: the writer must not be used again.
+    /// `replaces`. On a database error the open group is rolled back and the error returned:
+    /// the writer must not be used again.
     pub async fn save(&mut self, article: &ArticleRecord, facts: &Facts, replaces: bool) -> sqlx::Result<Saved> {
         if self.group.is_none() {
             self.group = Some(begin_group(&self.pool).await?);
         }
-        let result = self.write(article, facts, replaces).await;
-        let Some(group) = self.group.as_mut() else {
-            return result;
+        let saved = match self.write(article, facts, replaces).await {
+            Ok(saved) => saved,
+            Err(err) => {
+                // Dropping the transaction rolls it back.
+                self.group = None;
+                return Err(err);
+            }
         };
-        if result.is_err() {
-            // The savepoint may not exist (the batch can fail on its first statement): nothing
-            // to undo then, and the error that matters is the one already in hand.
-            let _ = sqlx::query("ROLLBACK TO article").execute(&mut *group.tx).await;
-            let _ = sqlx::query("RELEASE article").execute(&mut *group.tx).await;
-            self.commit().await?;
-            return result;
-        }
-        if group.started.elapsed() >= GROUP_TIME {
+        if self.group.as_ref().is_some_and(|g| g.started.elapsed() >= GROUP_TIME) {
             self.commit().await?;
         }
-        result
+        Ok(saved)
     }
 
     /// Commits the articles written so far.
@@ -117,17 +115,14 @@ impl Writer {
         let Some(group) = group.as_mut() else {
             return Err(sqlx::Error::PoolClosed);
         };
-        let old = if replaces {
-            sqlx::query("SAVEPOINT article").execute(&mut *group.tx).await?;
-            let old: Option<(i64, String)> = sqlx::query_as("SELECT id, slug FROM articles WHERE path = ?")
+        let old: Option<(i64, String)> = if replaces {
+            sqlx::query_as("SELECT id, slug FROM articles WHERE path = ?")
                 .bind(&article.path)
                 .fetch_optional(&mut *group.tx)
-                .await?;
-            old
+                .await?
         } else {
             None
         };
-        let savepoint_open = replaces;
         let saved = if old.is_some() { Saved::Updated } else { Saved::New };
         let mut orphans = Orphans::default();
         if let Some((old_id, _)) = &old {
@@ -154,20 +149,16 @@ impl Writer {
         plan.quotes(&mut group.tx, ids, wordings, &mut group.next, facts).await?;
         plan.events(&mut group.tx, ids, slugs, events, &mut group.next, facts).await?;
 
-        let mut batch = QueryBuilder::<Sqlite>::new(if savepoint_open { "" } else { "SAVEPOINT article;" });
+        let mut batch = QueryBuilder::<Sqlite>::new("");
         plan.push_actors(&mut batch, facts);
         push_article(&mut batch, article_id, &slug, article);
         push_facts(&mut batch, article_id, ids, facts, &article.body);
         plan.push_quotes(&mut batch, facts, article.published.as_deref());
         plan.push_events(&mut batch, facts);
-        if saved == Saved::New {
-            batch.push("RELEASE article;");
-        }
         batch.build().persistent(false).execute(&mut *group.tx).await?;
 
         if saved == Saved::Updated {
             let pruned = prune(&mut group.tx, &orphans).await?;
-            sqlx::query("RELEASE article").execute(&mut *group.tx).await?;
             ids.forget_actors(&pruned);
             for key in &orphans.event_keys {
                 events.forget(key);
@@ -725,7 +716,7 @@ fn same_statement(
     let threshold = if speaker_key == UNNAMED { 0.6 } else { 0.5 };
     let mut best: Option<(f64, i64, Option<NaiveDate>)> = None;
     for (wording, said_on) in speaker?.near(quote.date, article_id) {
-        let score = same_words(words, &wording.words);
+        let score = same_words(words, &wording.words, threshold);
         if score < threshold {
             continue;
         }

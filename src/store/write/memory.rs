@@ -131,11 +131,16 @@ impl Vocabulary {
     }
 }
 
-/// How alike two wordings are: the Dice overlap of their words (0..=1).
-pub(super) fn same_words(a: &Words, b: &Words) -> f64 {
+/// How alike two wordings are: the Dice overlap of their words (0..=1), or 0 when it is
+/// certain to be under `floor`.
+pub(super) fn same_words(a: &Words, b: &Words, floor: f64) -> f64 {
     match (a, b) {
         (Words::Fragment(a), Words::Fragment(b)) if !a.is_empty() && a == b => 1.0,
         (Words::Sorted(a), Words::Sorted(b)) => {
+            let total = (a.len() + b.len()) as f64;
+            if 2.0 * a.len().min(b.len()) as f64 / total < floor {
+                return 0.0; // even sharing every word of the shorter, they would score too low
+            }
             let (mut i, mut j, mut common) = (0, 0, 0);
             while i < a.len() && j < b.len() {
                 match a[i].cmp(&b[j]) {
@@ -148,7 +153,7 @@ pub(super) fn same_words(a: &Words, b: &Words) -> f64 {
                     }
                 }
             }
-            2.0 * common as f64 / (a.len() + b.len()) as f64
+            2.0 * common as f64 / total
         }
         _ => 0.0,
     }
@@ -173,10 +178,15 @@ pub(super) struct SpeakerWordings {
 const SAME_STATEMENT_DAYS: u64 = 7;
 
 impl SpeakerWordings {
+    /// Adds a wording, unless its statement already has the same words on that day: another
+    /// copy would match exactly what the first one matches, and wire copies are many.
     pub(super) fn add(&mut self, said_on: Option<NaiveDate>, wording: Wording) {
-        match said_on {
-            Some(day) => self.dated.entry(day).or_default().push(wording),
-            None => self.undated.push(wording),
+        let wordings = match said_on {
+            Some(day) => self.dated.entry(day).or_default(),
+            None => &mut self.undated,
+        };
+        if !wordings.iter().any(|w| w.statement == wording.statement && w.words == wording.words) {
+            wordings.push(wording);
         }
     }
 
@@ -229,7 +239,7 @@ mod tests {
     fn score(a: &str, b: &str) -> f64 {
         let mut vocabulary = Vocabulary::default();
         let (a, b) = (vocabulary.words(a), vocabulary.words(b));
-        same_words(&a, &b)
+        same_words(&a, &b, 0.0)
     }
 
     #[test]
@@ -242,6 +252,27 @@ mod tests {
         assert_eq!(score("backstop", "Backstop"), 1.0);
         assert_eq!(score("within weeks", "not ready yet"), 0.0);
         assert_eq!(score("", ""), 0.0);
+    }
+
+    #[test]
+    fn wordings_too_different_in_length_are_not_compared() {
+        let mut vocabulary = Vocabulary::default();
+        let short = vocabulary.words("one two three four");
+        let long = vocabulary.words("one two three four five six seven eight nine ten eleven twelve thirteen");
+        assert_eq!(same_words(&short, &long, 0.5), 0.0);
+        assert!(same_words(&short, &long, 0.0) > 0.0);
+    }
+
+    #[test]
+    fn copies_of_a_wording_are_kept_once() {
+        let mut vocabulary = Vocabulary::default();
+        let mut speaker = SpeakerWordings::default();
+        let day = NaiveDate::from_ymd_opt(2025, 3, 1);
+        for article in [1, 2, 3] {
+            let words = vocabulary.words("the same words again");
+            speaker.add(day, Wording { statement: 7, article, words });
+        }
+        assert_eq!(speaker.near(day, 99).count(), 1);
     }
 
     #[test]
