@@ -3,9 +3,9 @@
 //!
 //! Each article has a headline, a dateline or front matter, and paragraphs that name leaders
 //! from the gazetteer (by name, surname or title) and invented officials, quote them with varied
-//! attribution, and date happenings absolutely and relatively across 2024-2026. Scraped
-//! boilerplate (bylines, captions, teasers, pitches) is mixed in, and some articles are
-//! near-duplicate republications of earlier ones.
+//! attribution, and date happenings absolutely and relatively across 2024-2026. Background
+//! paragraphs and scraped boilerplate (bylines, captions, teasers, pitches) are mixed in, and
+//! some articles are near-duplicate republications of earlier ones.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -98,6 +98,26 @@ const CLAIMS: &[&str] = &[
     "Sanctions will stay until Russia ends its aggression",
     "Our soldiers will not be deployed on the front lines",
     "It was a frank and useful conversation",
+];
+/// Openings and endings that vary a claim, as speakers vary their lines from day to day.
+const OPENERS: &[&str] = &[
+    "", "", "Let me be clear: ", "As I said before, ", "Frankly, ", "I want to stress that ", "Today I can say that ",
+    "In all honesty, ",
+];
+const CLOSERS: &[&str] = &[
+    "", "", " and everyone at the table knows it", ", whatever Moscow says", " — that is our position",
+    ", and we will keep saying so", " for as long as it takes", ", including on {detail}", ", and {city} showed it",
+];
+/// Background paragraphs, as wire reports carry them between the news.
+const BACKGROUND: &[&str] = &[
+    "Russia launched its full-scale invasion of Ukraine in February 2022 and occupies about a fifth of the country.",
+    "European leaders have sought a role in the talks since Washington opened direct contacts with Moscow.",
+    "The so-called coalition of the willing, led by Britain and France, has discussed a force to deter future attacks.",
+    "Kyiv has repeatedly said that any ceasefire without firm guarantees would only give Russia time to rearm.",
+    "The Kremlin has rejected the idea of troops from NATO countries being stationed in Ukraine.",
+    "Officials cautioned that many details, including the size of any force and its rules of engagement, remain open.",
+    "Energy infrastructure has been a frequent target of drone and missile strikes through the winter.",
+    "Diplomats said a draft text had circulated among the delegations but had not been agreed.",
 ];
 const UNNAMED: &[&str] = &[
     "a senior EU official", "one European diplomat", "a White House official", "two people familiar with the talks",
@@ -222,11 +242,11 @@ fn article(rng: &mut Rng, reference: &Reference, published: NaiveDate) -> String
     if rng.percent(30) {
         let _ = writeln!(text, "{} (AP Photo/{})\n", headline, invented_name(rng));
     }
-    for paragraph in 0..3 + rng.below(6) {
+    for paragraph in 0..4 + rng.below(8) {
         let speaker = cast[paragraph % cast.len()];
-        let claim = *rng.pick(CLAIMS);
         let detail = *rng.pick(TOPIC_PHRASES);
-        match rng.below(8) {
+        let claim = varied_claim(rng, detail);
+        match rng.below(9) {
             0 => {
                 let _ = writeln!(text, "“{claim},” {} said. “We discussed {detail} in detail.”\n", speaker.surname);
             }
@@ -273,6 +293,9 @@ fn article(rng: &mut Rng, reference: &Reference, published: NaiveDate) -> String
                     rng.pick(CITIES)
                 );
             }
+            7 => {
+                let _ = writeln!(text, "{} {}\n", rng.pick(BACKGROUND), rng.pick(BACKGROUND));
+            }
             _ => {
                 let _ = writeln!(
                     text,
@@ -294,6 +317,21 @@ fn article(rng: &mut Rng, reference: &Reference, published: NaiveDate) -> String
         let _ = writeln!(text, "By {}", invented_name(rng));
     }
     text
+}
+
+/// One of the stock claims, varied at its start and end.
+fn varied_claim(rng: &mut Rng, detail: &str) -> String {
+    let opener = *rng.pick(OPENERS);
+    let core = *rng.pick(CLAIMS);
+    let core = if opener.is_empty() { core.to_string() } else { lower_first(core) };
+    let city = *rng.pick(CITIES);
+    let closer = rng.pick(CLOSERS).replace("{detail}", detail).replace("{city}", city);
+    format!("{opener}{core}{closer}")
+}
+
+fn lower_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or(String::new(), |c| c.to_lowercase().chain(chars).collect())
 }
 
 /// A republication: another outlet's copy of `original`, with its own headline prefix and a
