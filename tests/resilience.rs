@@ -73,9 +73,16 @@ async fn assert_consistent(db: &Path) -> i64 {
     .await
     .expect("count");
     assert_eq!(sourceless, 0);
-    let fts: Result<sqlx::sqlite::SqliteQueryResult, _> =
-        sqlx::query("INSERT INTO sentences_fts (sentences_fts) VALUES ('integrity-check')").execute(&pool).await;
-    assert!(fts.is_ok(), "{fts:?}");
+    // Every row is searchable, and no search entry is left of a row that is gone.
+    for (table, index) in [("sentences", "sentences_fts"), ("quotes", "quotes_fts"), ("events", "events_fts"), ("articles", "articles_fts")] {
+        let check = format!("INSERT INTO {index} ({index}) VALUES ('integrity-check')");
+        let fts = sqlx::query(sqlx::AssertSqlSafe(check)).execute(&pool).await;
+        assert!(fts.is_ok(), "{index}: {fts:?}");
+        let count = format!("SELECT (SELECT COUNT(*) FROM {table}), (SELECT COUNT(*) FROM {index}_docsize)");
+        let (rows, indexed): (i64, i64) =
+            sqlx::query_as(sqlx::AssertSqlSafe(count)).fetch_one(&pool).await.expect("count");
+        assert_eq!(rows, indexed, "{table} rows and {index} entries");
+    }
     let articles: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM articles").fetch_one(&pool).await.expect("count");
     pool.close().await;
     articles

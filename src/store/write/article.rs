@@ -8,36 +8,34 @@
 //! import redoes it.
 //!
 //! The writer allocates the ids of new rows itself (it holds SQLite's write lock for the whole
-//! group), so an article's rows go to the database as one batch of statements: one round trip
-//! on the usual path.
+//! group), so an article's rows go to the database as one batch (`rows`): one round trip on the
+//! usual path.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use super::memory::{EventDays, EventKey, KnownEvent, Slugs, SpeakerWordings, Wording, Wordings, same_words};
+use super::rows::insert_article;
 use super::{ArticleRecord, Ids, Saved, slugify_words};
-use crate::extract::{EventFact, Facts, QuoteFact, Speaker};
-use crate::reference::ActorEntry;
-use crate::store::read::UNDATED;
+use crate::extract::{Facts, QuoteFact, Speaker};
 
 /// How long a group of articles stays uncommitted: short enough that readers see an import
 /// progress, long enough that commits cost little.
 const GROUP_TIME: Duration = Duration::from_millis(500);
 
-/// Rows per multi-row INSERT: well under SQLite's limit on bound parameters.
-const BATCH_ROWS: usize = 400;
-
 /// The statement key shared by all unnamed sources; their wording has to match more closely.
 const UNNAMED: &str = "unnamed";
 
-/// One open group: its transaction and the next free id of each table the writer fills.
+/// One open group: its transaction, the next free id of each table the writer fills, and
+/// where the group's rows begin in the tables that are searched.
 struct Group {
     tx: Transaction<'static, Sqlite>,
     started: Instant,
     next: NextIds,
+    first: FirstIds,
 }
 
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
@@ -46,6 +44,15 @@ struct NextIds {
     event: i64,
     statement: i64,
     actor: i64,
+}
+
+/// The first id a group's rows can have in each table with a full-text index.
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+struct FirstIds {
+    article: i64,
+    event: i64,
+    sentence: i64,
+    quote: i64,
 }
 
 /// Writes articles for one import. Call `finish` at the end, or the last group is lost.
@@ -74,6 +81,11 @@ impl Writer {
     /// `replaces`. On a database error the open group is rolled back and the error returned:
     /// the writer must not be used again.
     pub async fn save(&mut self, article: &ArticleRecord, facts: &Facts, replaces: bool) -> sqlx::Result<Saved> {
+        if replaces {
+            // Triggers remove a replaced article's search entries, so everything it refers to
+            // must be indexed already: the open group's rows are indexed when it commits.
+            self.commit().await?;
+        }
         if self.group.is_none() {
             self.group = Some(begin_group(&self.pool).await?);
         }
@@ -97,10 +109,11 @@ impl Writer {
     }
 
     async fn commit(&mut self) -> sqlx::Result<()> {
-        match self.group.take() {
-            Some(group) => group.tx.commit().await,
-            None => Ok(()),
-        }
+        let Some(mut group) = self.group.take() else {
+            return Ok(());
+        };
+        index_for_search(&mut group.tx, group.first).await?;
+        group.tx.commit().await
     }
 
     async fn write(&mut self, article: &ArticleRecord, facts: &Facts, replaces: bool) -> sqlx::Result<Saved> {
@@ -149,13 +162,7 @@ impl Writer {
         plan.quotes(&mut group.tx, ids, wordings, &mut group.next, facts).await?;
         plan.events(&mut group.tx, ids, slugs, events, &mut group.next, facts).await?;
 
-        let mut batch = QueryBuilder::<Sqlite>::new("");
-        plan.push_actors(&mut batch, facts);
-        push_article(&mut batch, article_id, &slug, article);
-        push_facts(&mut batch, article_id, ids, facts, &article.body);
-        plan.push_quotes(&mut batch, facts, article.published.as_deref());
-        plan.push_events(&mut batch, facts);
-        batch.build().persistent(false).execute(&mut *group.tx).await?;
+        insert_article(&mut group.tx, &plan, ids, article, &slug, facts).await?;
 
         if saved == Saved::Updated {
             let pruned = prune(&mut group.tx, &orphans).await?;
@@ -179,11 +186,40 @@ async fn begin_group(pool: &SqlitePool) -> sqlx::Result<Group> {
     )
     .fetch_one(&mut *tx)
     .await?;
+    let first: FirstIds = sqlx::query_as(
+        "SELECT ?1 AS article, ?2 AS event,
+                (SELECT COALESCE(MAX(id), 0) + 1 FROM sentences) AS sentence,
+                (SELECT COALESCE(MAX(id), 0) + 1 FROM quotes) AS quote",
+    )
+    .bind(next.article)
+    .bind(next.event)
+    .fetch_one(&mut *tx)
+    .await?;
     Ok(Group {
         tx,
         started: Instant::now(),
         next,
+        first,
     })
+}
+
+/// Adds the group's new rows to the full-text indexes, one statement per index: FTS5 writes a
+/// segment per statement, so this is what keeps the indexes small and the import fast.
+async fn index_for_search(tx: &mut Transaction<'static, Sqlite>, first: FirstIds) -> sqlx::Result<()> {
+    sqlx::query(
+        // Plain `?` only: sqlx numbers them across the statements of a batch.
+        "INSERT INTO articles_fts (rowid, title, body) SELECT id, title, body FROM articles WHERE id >= ?;
+         INSERT INTO events_fts (rowid, title) SELECT id, title FROM events WHERE id >= ?;
+         INSERT INTO sentences_fts (rowid, text) SELECT id, text FROM sentences WHERE id >= ?;
+         INSERT INTO quotes_fts (rowid, text) SELECT id, text FROM quotes WHERE id >= ?;",
+    )
+    .bind(first.article)
+    .bind(first.event)
+    .bind(first.sentence)
+    .bind(first.quote)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
 }
 
 /// `base`, or `base-2`, `base-3`...: whichever is free in `table`.
@@ -291,124 +327,33 @@ async fn prune(tx: &mut Transaction<'static, Sqlite>, orphans: &Orphans) -> sqlx
     .await
 }
 
-fn push_article(batch: &mut QueryBuilder<Sqlite>, id: i64, slug: &str, article: &ArticleRecord) {
-    batch.push(
-        "INSERT INTO articles (id, slug, path, file, raw_hash, content_hash, title, outlet, outlet_slug, via,
-             url, published, author, language, body, imported_at) ",
-    );
-    batch.push_values([article], |mut row, a| {
-        row.push_bind(id)
-            .push_bind(slug.to_string())
-            .push_bind(&a.path)
-            .push_bind(&a.file)
-            .push_bind(&a.raw_hash)
-            .push_bind(&a.content_hash)
-            .push_bind(&a.title)
-            .push_bind(&a.outlet)
-            .push_bind(&a.outlet_slug)
-            .push_bind(&a.via)
-            .push_bind(&a.url)
-            .push_bind(&a.published)
-            .push_bind(&a.author)
-            .push_bind(&a.language)
-            .push_bind(&a.body)
-            .push_unseparated(", strftime('%Y-%m-%dT%H:%M:%SZ', 'now')");
-    });
-    batch.push(";");
-}
-
-/// The sentences, mentions, dates and topics: rows that need nothing but the article's id.
-fn push_facts(batch: &mut QueryBuilder<Sqlite>, article_id: i64, ids: &Ids, facts: &Facts, body: &str) {
-    let sentences: Vec<_> = facts.sentences.iter().enumerate().collect();
-    for chunk in sentences.chunks(BATCH_ROWS) {
-        batch.push("INSERT INTO sentences (article_id, idx, start, end, text) ");
-        batch.push_values(chunk, |mut row, (idx, sentence)| {
-            let text = body.get(sentence.span.start..sentence.span.end).unwrap_or("").trim();
-            row.push_bind(article_id)
-                .push_bind(*idx as i64)
-                .push_bind(sentence.span.start as i64)
-                .push_bind(sentence.span.end as i64)
-                .push_bind(text);
-        });
-        batch.push(";");
-    }
-    let mentions: Vec<_> = facts
-        .mentions
-        .iter()
-        .filter_map(|m| Some((ids.actor(&m.actor)?.0, m)))
-        .collect();
-    for chunk in mentions.chunks(BATCH_ROWS) {
-        batch.push("INSERT INTO mentions (article_id, actor_id, sentence_idx, start, end, rule, confidence) ");
-        batch.push_values(chunk, |mut row, (actor_id, m)| {
-            row.push_bind(article_id)
-                .push_bind(*actor_id)
-                .push_bind(m.sentence as i64)
-                .push_bind(m.span.start as i64)
-                .push_bind(m.span.end as i64)
-                .push_bind(m.provenance.rule)
-                .push_bind(m.provenance.confidence);
-        });
-        batch.push(";");
-    }
-    for chunk in facts.dates.chunks(BATCH_ROWS) {
-        batch.push(
-            "INSERT INTO date_mentions (article_id, sentence_idx, start, end, date_start, date_end,
-                 precision, rule, confidence) ",
-        );
-        batch.push_values(chunk, |mut row, d| {
-            row.push_bind(article_id)
-                .push_bind(d.sentence as i64)
-                .push_bind(d.span.start as i64)
-                .push_bind(d.span.end as i64)
-                .push_bind(d.start.map(|x| x.to_string()))
-                .push_bind(d.end.map(|x| x.to_string()))
-                .push_bind(d.precision.as_str())
-                .push_bind(d.provenance.rule)
-                .push_bind(d.provenance.confidence);
-        });
-        batch.push(";");
-    }
-    let topics: Vec<(i64, i64)> = facts
-        .topics
-        .iter()
-        .filter_map(|hit| Some((ids.topic(&hit.topic)?, hit.hits as i64)))
-        .collect();
-    for chunk in topics.chunks(BATCH_ROWS) {
-        batch.push("INSERT OR REPLACE INTO article_topics (article_id, topic_id, hits) ");
-        batch.push_values(chunk, |mut row, (topic_id, hits)| {
-            row.push_bind(article_id).push_bind(*topic_id).push_bind(*hits);
-        });
-        batch.push(";");
-    }
-}
-
 /// A quote with its speaker resolved and its statement decided.
-struct QuoteRow {
-    speaker_id: Option<i64>,
-    speaker_name: Option<String>,
-    reporter_id: Option<i64>,
-    reporter_name: Option<String>,
-    said_on: Option<String>,
-    statement_id: i64,
+pub(super) struct QuoteRow {
+    pub(super) speaker_id: Option<i64>,
+    pub(super) speaker_name: Option<String>,
+    pub(super) reporter_id: Option<i64>,
+    pub(super) reporter_name: Option<String>,
+    pub(super) said_on: Option<String>,
+    pub(super) statement_id: i64,
 }
 
 /// An event report with the event it belongs to decided.
-struct EventRow {
-    event_id: i64,
-    actors: Vec<i64>,
-    topics: Vec<i64>,
+pub(super) struct EventRow {
+    pub(super) event_id: i64,
+    pub(super) actors: Vec<i64>,
+    pub(super) topics: Vec<i64>,
 }
 
 /// The rows of one article that need ids decided before they can be written.
-struct Plan {
-    article_id: i64,
+pub(super) struct Plan {
+    pub(super) article_id: i64,
     /// Index into `Facts::new_actors` and the id given.
-    actors: Vec<(usize, i64)>,
-    statements: Vec<(i64, String, Option<String>)>,
-    quotes: Vec<QuoteRow>,
+    pub(super) actors: Vec<(usize, i64)>,
+    pub(super) statements: Vec<(i64, String, Option<String>)>,
+    pub(super) quotes: Vec<QuoteRow>,
     /// New events: id, slug and the report that created it.
-    new_events: Vec<(i64, String, usize)>,
-    events: Vec<EventRow>,
+    pub(super) new_events: Vec<(i64, String, usize)>,
+    pub(super) events: Vec<EventRow>,
 }
 
 impl Plan {
@@ -436,47 +381,6 @@ impl Plan {
         }
     }
 
-    fn push_actors(&self, batch: &mut QueryBuilder<Sqlite>, facts: &Facts) {
-        let actors: Vec<(i64, &ActorEntry)> = self.actors.iter().map(|(i, id)| (*id, &facts.new_actors[*i])).collect();
-        for chunk in actors.chunks(BATCH_ROWS) {
-            batch.push("INSERT INTO actors (id, slug, name, kind, country, origin) ");
-            batch.push_values(chunk, |mut row, (id, actor)| {
-                row.push_bind(*id)
-                    .push_bind(&actor.slug)
-                    .push_bind(&actor.name)
-                    .push_bind(actor.kind.as_str())
-                    .push_bind(&actor.country)
-                    .push_bind("extracted");
-            });
-            batch.push(";");
-        }
-        let aliases: Vec<(i64, &String)> = actors
-            .iter()
-            .flat_map(|(id, actor)| actor.aliases.iter().map(move |alias| (*id, alias)))
-            .collect();
-        for chunk in aliases.chunks(BATCH_ROWS) {
-            batch.push("INSERT OR IGNORE INTO actor_aliases (actor_id, alias) ");
-            batch.push_values(chunk, |mut row, (id, alias)| {
-                row.push_bind(*id).push_bind(*alias);
-            });
-            batch.push(";");
-        }
-        let roles: Vec<_> = actors
-            .iter()
-            .flat_map(|(id, actor)| actor.roles.iter().map(move |role| (*id, role)))
-            .collect();
-        for chunk in roles.chunks(BATCH_ROWS) {
-            batch.push("INSERT INTO actor_roles (actor_id, title, of_slug, date_from, date_to) ");
-            batch.push_values(chunk, |mut row, (id, role)| {
-                row.push_bind(*id)
-                    .push_bind(&role.title)
-                    .push_bind(&role.of)
-                    .push_bind(role.from.map(|d| d.to_string()))
-                    .push_bind(role.to.map(|d| d.to_string()));
-            });
-            batch.push(";");
-        }
-    }
 
     /// Decides each quote's statement: the one another outlet already carries for the same
     /// speaker within a week in close enough words (a copy or a translation), or a new one.
@@ -528,42 +432,6 @@ impl Plan {
         Ok(())
     }
 
-    fn push_quotes(&self, batch: &mut QueryBuilder<Sqlite>, facts: &Facts, published: Option<&str>) {
-        for chunk in self.statements.chunks(BATCH_ROWS) {
-            batch.push("INSERT INTO statements (id, speaker_key, said_on) ");
-            batch.push_values(chunk, |mut row, (id, key, said_on)| {
-                row.push_bind(*id).push_bind(key).push_bind(said_on);
-            });
-            batch.push(";");
-        }
-        let rows: Vec<(&QuoteRow, &QuoteFact)> = self.quotes.iter().zip(&facts.quotes).collect();
-        for chunk in rows.chunks(BATCH_ROWS) {
-            batch.push(
-                "INSERT INTO quotes (article_id, statement_id, sentence_idx, start, end, text, speaker_id,
-                     speaker_name, speaker_text, reported_by_id, reported_by_name, said_on, sort_date, rule,
-                     confidence) ",
-            );
-            batch.push_values(chunk, |mut row, (r, quote)| {
-                let sort_date = r.said_on.as_deref().or(published).unwrap_or(UNDATED);
-                row.push_bind(self.article_id)
-                    .push_bind(r.statement_id)
-                    .push_bind(quote.sentence as i64)
-                    .push_bind(quote.span.start as i64)
-                    .push_bind(quote.span.end as i64)
-                    .push_bind(&quote.text)
-                    .push_bind(r.speaker_id)
-                    .push_bind(&r.speaker_name)
-                    .push_bind(&quote.speaker_text)
-                    .push_bind(r.reporter_id)
-                    .push_bind(&r.reporter_name)
-                    .push_bind(&r.said_on)
-                    .push_bind(sort_date)
-                    .push_bind(quote.provenance.rule)
-                    .push_bind(quote.provenance.confidence);
-            });
-            batch.push(";");
-        }
-    }
 
     /// Attaches each event report to the same happening already reported elsewhere (the same
     /// dates and lead actor), or creates the event.
@@ -626,64 +494,6 @@ impl Plan {
         Ok(())
     }
 
-    fn push_events(&self, batch: &mut QueryBuilder<Sqlite>, facts: &Facts) {
-        for chunk in self.new_events.chunks(BATCH_ROWS) {
-            batch.push("INSERT INTO events (id, slug, date_start, date_end, precision, title, kind, principal) ");
-            batch.push_values(chunk, |mut row, (id, slug, i)| {
-                let event: &EventFact = &facts.events[*i];
-                row.push_bind(*id)
-                    .push_bind(slug)
-                    .push_bind(event.start.to_string())
-                    .push_bind(event.end.to_string())
-                    .push_bind(event.precision.as_str())
-                    .push_bind(&event.title)
-                    .push_bind(&event.kind)
-                    .push_bind(event.actors.first());
-            });
-            batch.push(";");
-        }
-        let sources: Vec<(&EventRow, &EventFact)> = self.events.iter().zip(&facts.events).collect();
-        for chunk in sources.chunks(BATCH_ROWS) {
-            batch.push(
-                "INSERT OR IGNORE INTO event_sources (event_id, article_id, sentence_idx, start, end, title, rule, confidence) ",
-            );
-            batch.push_values(chunk, |mut row, (planned, event)| {
-                row.push_bind(planned.event_id)
-                    .push_bind(self.article_id)
-                    .push_bind(event.sentence as i64)
-                    .push_bind(event.span.start as i64)
-                    .push_bind(event.span.end as i64)
-                    .push_bind(&event.title)
-                    .push_bind(event.provenance.rule)
-                    .push_bind(event.provenance.confidence);
-            });
-            batch.push(";");
-        }
-        let actors: Vec<(i64, i64)> = self
-            .events
-            .iter()
-            .flat_map(|e| e.actors.iter().map(move |a| (e.event_id, *a)))
-            .collect();
-        for chunk in actors.chunks(BATCH_ROWS) {
-            batch.push("INSERT OR IGNORE INTO event_actors (event_id, actor_id, article_id) ");
-            batch.push_values(chunk, |mut row, (event_id, actor_id)| {
-                row.push_bind(*event_id).push_bind(*actor_id).push_bind(self.article_id);
-            });
-            batch.push(";");
-        }
-        let topics: Vec<(i64, i64)> = self
-            .events
-            .iter()
-            .flat_map(|e| e.topics.iter().map(move |t| (e.event_id, *t)))
-            .collect();
-        for chunk in topics.chunks(BATCH_ROWS) {
-            batch.push("INSERT OR IGNORE INTO event_topics (event_id, topic_id, article_id) ");
-            batch.push_values(chunk, |mut row, (event_id, topic_id)| {
-                row.push_bind(*event_id).push_bind(*topic_id).push_bind(self.article_id);
-            });
-            batch.push(";");
-        }
-    }
 }
 
 /// Reads every wording a speaker's statements have, once per import.

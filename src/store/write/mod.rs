@@ -6,6 +6,7 @@
 
 mod article;
 mod memory;
+mod rows;
 
 use std::collections::HashMap;
 
