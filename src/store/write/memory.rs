@@ -113,15 +113,22 @@ pub(super) struct Vocabulary {
 
 impl Vocabulary {
     pub(super) fn words(&mut self, text: &str) -> Words {
-        let mut words: Vec<u32> = text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(|w| {
-                let w = w.to_lowercase();
-                let next = self.numbers.len() as u32;
-                *self.numbers.entry(w).or_insert(next)
-            })
-            .collect();
+        // Most words are known: look them up in a reused buffer, and allocate only new ones.
+        let mut lower = String::new();
+        let mut words: Vec<u32> = Vec::new();
+        for word in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            lower.clear();
+            lower.extend(word.chars().flat_map(char::to_lowercase));
+            let number = match self.numbers.get(lower.as_str()) {
+                Some(n) => *n,
+                None => {
+                    let n = self.numbers.len() as u32;
+                    self.numbers.insert(lower.clone(), n);
+                    n
+                }
+            };
+            words.push(number);
+        }
         if words.len() < FRAGMENT_WORDS {
             Words::Fragment(words)
         } else {
