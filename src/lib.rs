@@ -1,7 +1,7 @@
 //! Entente: browse diplomacy timelines extracted from news articles.
 //!
 //! Data flows one way: [`ingest`] reads and cleans files, [`extract`] turns text into facts
-//! (pure), [`store`] writes them to SQLite one article per transaction, and [`web`] serves
+//! (pure), [`store`] writes them to SQLite whole articles at a time, and [`web`] serves
 //! read-only pages to whom [`access`] lets in. [`import`] and [`export`] drive the stages for
 //! the command line ([`cli`]).
 

@@ -1,5 +1,5 @@
 //! Store: the SQLite database. Opening it (read-write for import, read-only for serving),
-//! the schema migrations, writing one article's facts per transaction, and the read queries.
+//! the schema migrations, writing whole articles with their facts, and the read queries.
 
 pub mod read;
 pub mod search;
