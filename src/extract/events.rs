@@ -9,6 +9,7 @@ use regex::Regex;
 
 use crate::extract::dates::{RULE_OFFSET, RULE_OFFSET_MAIN, RULE_VAGUE};
 use crate::extract::quotes::Region;
+use crate::extract::words::{Haystack, WordRegex};
 use crate::extract::{DateFact, EventFact, Mention, Precision, Provenance, Sentence, Span};
 
 /// Happening words and their PLOVER kind; `None` marks a plain statement.
@@ -42,8 +43,8 @@ const STOPS: &[&str] = &[
 ];
 
 pub(crate) struct EventFinder {
-    triggers: Vec<(Regex, Option<&'static str>)>,
-    publication_note: Regex,
+    triggers: Vec<(WordRegex, Option<&'static str>)>,
+    publication_note: WordRegex,
     dateline: Regex,
 }
 
@@ -69,9 +70,9 @@ impl EventFinder {
     pub(crate) fn new() -> Self {
         let triggers = TRIGGERS
             .iter()
-            .map(|(words, kind)| (Regex::new(&format!(r"\b(?:{words})\b")).expect("static trigger regex"), *kind))
+            .map(|(words, kind)| (WordRegex::words(&format!(r"\b(?:{words})\b")).expect("static trigger regex"), *kind))
             .collect();
-        let publication_note = Regex::new(r"(?i)\b(?:reported|wrote|published|reports|writes|said in a report)\s+(?:on\s+)?$")
+        let publication_note = WordRegex::words(r"(?i)\b(?:reported|wrote|published|reports|writes|said in a report)\s+(?:on\s+)?$")
             .expect("static regex");
         // "WASHINGTON, Feb 28 (Reuters) -" dates the story, not a happening.
         let dateline = Regex::new(r"^\s*\([A-Za-z][\w ]*\)\s*[-–—]").expect("static regex");
@@ -105,8 +106,9 @@ impl EventFinder {
     fn triggers_in(&self, ctx: &Context<'_>, span: Span) -> Vec<Trigger> {
         let body = &ctx.text[span.start..span.end];
         let mut out: Vec<Trigger> = Vec::new();
+        let hay = Haystack::new(body);
         for (re, kind) in &self.triggers {
-            for m in re.find_iter(body) {
+            for m in re.find_all(&hay) {
                 let t = Span { start: span.start + m.start(), end: span.start + m.end() };
                 let quoted = ctx.regions.iter().any(|r| t.start >= r.outer.start && t.end <= r.outer.end);
                 if !quoted && !out.iter().any(|o| o.span.start < t.end && t.start < o.span.end) {
@@ -126,7 +128,7 @@ impl EventFinder {
         d.start.is_some()
             && !quoted
             && d.provenance.rule != RULE_VAGUE
-            && !self.publication_note.is_match(before)
+            && !self.publication_note.is_match(&Haystack::new(before))
             && !self.dateline.is_match(after)
     }
 }
