@@ -4,6 +4,8 @@
 //! ("announced Thursday"). The lede's happening is dated to publication when it has no date.
 //! Titles are "subject + verb + object" cut from the sentence; kinds follow PLOVER.
 
+use std::cell::OnceCell;
+
 use chrono::NaiveDate;
 use regex::Regex;
 
@@ -82,18 +84,20 @@ impl EventFinder {
     pub(crate) fn find(&self, ctx: &Context<'_>) -> Vec<EventFact> {
         let mut out: Vec<EventFact> = Vec::new();
         for (idx, s) in ctx.sentences.iter().enumerate() {
-            let triggers = self.triggers_in(ctx, s.span);
+            // A dozen searches, needed only by a sentence with a date, a follow-up or the lede.
+            let found = OnceCell::new();
+            let triggers = || found.get_or_init(|| self.triggers_in(ctx, s.span)).as_slice();
             let dates: Vec<&DateFact> = ctx.dates.iter().filter(|d| d.sentence == idx).collect();
             for date in dates.iter().filter(|d| self.eligible(ctx, d)) {
-                let Some(trigger) = pick_trigger(&triggers, date, s.span, ctx.text) else { continue };
+                let Some(trigger) = pick_trigger(triggers(), date, s.span, ctx.text) else { continue };
                 let (Some(start), Some(end)) = (date.start, date.end) else { continue };
                 push(&mut out, build(ctx, idx, trigger, When { start, end, precision: date.precision, rule: "event.dated", confidence: 0.8 }));
             }
             if dates.is_empty() {
-                absorb_follow_up(ctx, idx, &triggers, &mut out);
+                absorb_follow_up(ctx, idx, triggers, &mut out);
             }
             let lede = Some(idx) == lede_sentence(ctx) && dates.is_empty();
-            if lede && let (Some(p), Some(t)) = (ctx.published, triggers.iter().find(|t| t.kind.is_some())) {
+            if lede && let (Some(p), Some(t)) = (ctx.published, triggers().iter().find(|t| t.kind.is_some())) {
                 let has_actor = ctx.mentions.iter().any(|m| m.sentence == idx);
                 if has_actor {
                     push(&mut out, build(ctx, idx, t, When { start: p, end: p, precision: Precision::Day, rule: "event.lede", confidence: 0.5 }));
@@ -135,9 +139,9 @@ impl EventFinder {
 
 /// An undated sentence right after an event that tells the same kind of happening ("They
 /// signed a deal on Wednesday. The document was signed by X and Y.") names who took part in it.
-fn absorb_follow_up(ctx: &Context<'_>, idx: usize, triggers: &[Trigger], out: &mut [EventFact]) {
+fn absorb_follow_up<'t>(ctx: &Context<'_>, idx: usize, triggers: impl FnOnce() -> &'t [Trigger], out: &mut [EventFact]) {
     let Some(prev) = out.last_mut().filter(|e| e.sentence + 1 == idx) else { return };
-    if prev.kind.is_none() || !triggers.iter().any(|t| t.kind.is_some() && t.kind.map(str::to_string) == prev.kind) {
+    if prev.kind.is_none() || !triggers().iter().any(|t| t.kind.is_some() && t.kind.map(str::to_string) == prev.kind) {
         return;
     }
     for m in ctx.mentions.iter().filter(|m| m.sentence == idx && (ctx.is_person)(&m.actor)) {
