@@ -2,7 +2,9 @@
 //! them against the publication date, with a precision. Rule names (in `Provenance::rule`) tell
 //! later stages how a date was read, e.g. that a "coming days" date is too vague for an event.
 
+use aho_corasick::AhoCorasick;
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+
 use crate::extract::words::{Haystack, WordRegex};
 use crate::extract::{DateFact, Precision, Provenance, Sentence, Span};
 
@@ -20,6 +22,10 @@ pub(crate) const RULE_OFFSET_MAIN: &str = "date.offset_main";
 pub(crate) struct DateFinder {
     patterns: Vec<(Pattern, WordRegex)>,
     future: WordRegex,
+    /// The months' first three letters, as written.
+    months: AhoCorasick,
+    /// "day", "week", "month" and "tomorrow" in any ASCII case.
+    relative: AhoCorasick,
 }
 
 #[derive(Clone, Copy)]
@@ -33,6 +39,26 @@ enum Pattern {
     Offset,
     Vague,
     Weekday,
+}
+
+/// Words that every match of a pattern holds: most sentences hold none, and are not searched.
+enum Cue {
+    /// A month's name or abbreviation.
+    Month,
+    /// "Monday" to "Sunday".
+    Day,
+    /// A unit or a relative day, case-insensitively: "day", "week", "month", "tomorrow".
+    Relative,
+}
+
+impl Pattern {
+    fn cue(self) -> Cue {
+        match self {
+            Pattern::Weekday => Cue::Day,
+            Pattern::Offset | Pattern::Vague => Cue::Relative,
+            _ => Cue::Month,
+        }
+    }
 }
 
 impl DateFinder {
@@ -57,7 +83,13 @@ impl DateFinder {
             r"(?i)\b(?:will|would|shall|scheduled|set to|due to|plans? to|planned|expected to|is to|are to|going to|upcoming|next)\b",
         )
         .expect("static regex");
-        DateFinder { patterns, future }
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let months = AhoCorasick::new(months).expect("static months");
+        let relative = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["day", "week", "month", "tomorrow"])
+            .expect("static words");
+        DateFinder { patterns, future, months, relative }
     }
 
     /// Finds and resolves the dates of every sentence.
@@ -68,7 +100,19 @@ impl DateFinder {
             let mut claimed: Vec<(usize, usize)> = Vec::new();
             let mut found: Vec<DateFact> = Vec::new();
             let hay = Haystack::new(body);
+            let month = self.months.is_match(body);
+            let day = body.contains("day");
+            // `(?i)k` matches the Kelvin sign too.
+            let relative = self.relative.is_match(body) || body.contains('\u{212A}');
             for (pattern, re) in &self.patterns {
+                let cued = match pattern.cue() {
+                    Cue::Month => month,
+                    Cue::Day => day,
+                    Cue::Relative => relative,
+                };
+                if !cued {
+                    continue;
+                }
                 for caps in re.captures_all(&hay) {
                     let Some(m) = caps.get(0) else { continue };
                     if claimed.iter().any(|&(a, b)| m.start() < b && a < m.end()) {
