@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use chrono::NaiveDate;
-use regex::Regex;
 
+use crate::extract::words::{CLAUSE_STOPS, Haystack, WordRegex};
 use crate::extract::{Mention, Provenance, Sentence, Span};
 use crate::reference::{ActorEntry, ActorKind, Reference, Role, slugify};
 
@@ -41,13 +41,13 @@ pub(crate) struct ActorMatcher {
     targets: Vec<Target>,
     /// Lowercased name/alias → actor, to tell whether an introduced person is already known.
     known: HashMap<String, usize>,
-    titles: Option<Regex>,
+    titles: Option<WordRegex>,
     qualifiers: HashMap<String, usize>,
-    intro_title: Regex,
-    intro_apposition: Regex,
-    intro_of: Regex,
+    intro_title: WordRegex,
+    intro_apposition: WordRegex,
+    intro_of: WordRegex,
     /// "the prime minister": an office named without a country.
-    bare_title: Option<Regex>,
+    bare_title: Option<WordRegex>,
 }
 
 /// What a sentence-level pass found: mentions and people the gazetteer lacks.
@@ -92,16 +92,20 @@ impl ActorMatcher {
         let nouns = r"spokesperson|spokeswoman|spokesman|minister|secretary|adviser|advisor|envoy|ambassador|aide|commander|analyst|director|researcher|fellow|professor|expert|lawmaker|senator|mayor|governor|chairman|chairwoman|negotiator|economist|general|historian|scholar|strategist|planner|officer|official|diplomat|head|chief|leader|politician";
         // Lowercase words that may qualify a title ("White House press secretary").
         let modifiers = "press|foreign|deputy|senior|chief|former|top|national|security|defen[cs]e|policy|military|special|presidential|prime|first|economy|finance|interior";
-        let intro_title = Regex::new(&format!(
-            r"\b((?:(?:[A-Z][\p{{L}}.'’-]*|{modifiers})\s+){{0,4}}?(?i:{nouns}))\s+(?:(?:Prince|Princess|Sheikh|Sir|Dame)\s+)?({name})"
+        // Each opens on a word boundary: `\b(...)`.
+        let intro_title = WordRegex::opening(&format!(
+            r"((?:(?:[A-Z][\p{{L}}.'’-]*|{modifiers})\s+){{0,4}}?(?i:{nouns}))\s+(?:(?:Prince|Princess|Sheikh|Sir|Dame)\s+)?({name})"
         ))
         .expect("static regex");
-        let intro_apposition = Regex::new(&format!(
-            r"\b({name}),\s+(?:a|an|the)\s+((?:[\p{{L}}.-]+\s+){{0,5}}?(?:{nouns}))\b"
-        ))
+        // A name, a comma and a title: letters, spaces and `.'’-`, no other clause punctuation.
+        let no_comma: Vec<char> = CLAUSE_STOPS.iter().copied().filter(|&c| c != ',').collect();
+        let intro_apposition = WordRegex::clauses(
+            &format!(r"\b({name}),\s+(?:a|an|the)\s+((?:[\p{{L}}.-]+\s+){{0,5}}?(?:{nouns}))\b"),
+            &no_comma,
+        )
         .expect("static regex");
-        let intro_of = Regex::new(&format!(
-            r"\b({name})\s+of\s+the\s+((?:[A-Z][\p{{L}}'’-]*)(?:\s+(?:for|of|and|on|[A-Z][\p{{L}}'’-]*))*)"
+        let intro_of = WordRegex::opening(&format!(
+            r"({name})\s+of\s+the\s+((?:[A-Z][\p{{L}}'’-]*)(?:\s+(?:for|of|and|on|[A-Z][\p{{L}}'’-]*))*)"
         ))
         .expect("static regex");
         ActorMatcher {
@@ -137,10 +141,11 @@ impl ActorMatcher {
             (s.start <= span.start && span.end <= s.end).then_some(i)
         };
         let mut mentions = self.gazetteer_mentions(text, &sentence_of);
-        self.title_mentions(text, published, &sentence_of, &mut mentions);
+        let hay = Haystack::new(text);
+        self.title_mentions(&hay, published, &sentence_of, &mut mentions);
         mentions.sort_by_key(|m| m.span.start);
-        self.bare_title_mentions(text, published, &sentence_of, &mut mentions);
-        let new_actors = self.introduced(text, &mentions, &sentence_of);
+        self.bare_title_mentions(&hay, published, &sentence_of, &mut mentions);
+        let new_actors = self.introduced(&hay, &mentions, &sentence_of);
         for actor in &new_actors {
             new_actor_mentions(text, actor, &sentence_of, &mut mentions);
         }
@@ -177,13 +182,14 @@ impl ActorMatcher {
     /// "the UK Prime Minister", "German Chancellor": the holder of the office on `published`.
     fn title_mentions(
         &self,
-        text: &str,
+        hay: &Haystack<'_>,
         published: Option<NaiveDate>,
         sentence_of: &dyn Fn(Span) -> Option<usize>,
         mentions: &mut Vec<Mention>,
     ) {
         let Some(re) = &self.titles else { return };
-        for caps in re.captures_iter(text) {
+        let text = hay.text();
+        for caps in re.captures_all(hay) {
             let (Some(whole), Some(qual), Some(title)) = (caps.get(0), caps.get(1), caps.get(2)) else {
                 continue;
             };
@@ -210,14 +216,15 @@ impl ActorMatcher {
     /// story has already named, so it points back to the nearest such person (`mentions` sorted).
     fn bare_title_mentions(
         &self,
-        text: &str,
+        hay: &Haystack<'_>,
         published: Option<NaiveDate>,
         sentence_of: &dyn Fn(Span) -> Option<usize>,
         mentions: &mut Vec<Mention>,
     ) {
         let Some(re) = &self.bare_title else { return };
+        let text = hay.text();
         let mut found = Vec::new();
-        for caps in re.captures_iter(text) {
+        for caps in re.captures_all(hay) {
             let (Some(whole), Some(title)) = (caps.get(0), caps.get(1)) else { continue };
             let rest = text[whole.end()..].trim_start_matches(' ');
             let covered = mentions.iter().any(|m| m.span.start < whole.end() && whole.start() < m.span.end);
@@ -270,7 +277,7 @@ impl ActorMatcher {
     /// "Ed Arnold, a former British military planner" or "X of the Foundation for ...".
     fn introduced(
         &self,
-        text: &str,
+        hay: &Haystack<'_>,
         mentions: &[Mention],
         sentence_of: &dyn Fn(Span) -> Option<usize>,
     ) -> Vec<ActorEntry> {
@@ -296,17 +303,17 @@ impl ActorMatcher {
                 roles: vec![Role { title: tidy_title(title), of: None, from: None, to: None }],
             });
         };
-        for caps in self.intro_title.captures_iter(text) {
+        for caps in self.intro_title.captures_all(hay) {
             if let (Some(t), Some(n)) = (caps.get(1), caps.get(2)) {
                 add(n.as_str(), n.start(), t.as_str());
             }
         }
-        for caps in self.intro_apposition.captures_iter(text) {
+        for caps in self.intro_apposition.captures_all(hay) {
             if let (Some(n), Some(t)) = (caps.get(1), caps.get(2)) {
                 add(n.as_str(), n.start(), t.as_str());
             }
         }
-        for caps in self.intro_of.captures_iter(text) {
+        for caps in self.intro_of.captures_all(hay) {
             if let (Some(n), Some(org)) = (caps.get(1), caps.get(2)) {
                 add(n.as_str(), n.start(), &format!("of the {}", org.as_str().trim()));
             }
@@ -317,7 +324,7 @@ impl ActorMatcher {
 
 /// Builds "(the) QUALIFIER('s) TITLE" over demonyms and names of countries and organisations,
 /// and the role titles of the gazetteer's people.
-fn title_regex(actors: &[ActorEntry]) -> (Option<Regex>, HashMap<String, usize>) {
+fn title_regex(actors: &[ActorEntry]) -> (Option<WordRegex>, HashMap<String, usize>) {
     let mut qualifiers = HashMap::new();
     for (i, a) in actors.iter().enumerate().filter(|(_, a)| a.kind != ActorKind::Person) {
         for q in std::iter::once(&a.name).chain(&a.aliases).chain(&a.demonyms) {
@@ -345,18 +352,30 @@ fn title_regex(actors: &[ActorEntry]) -> (Option<Regex>, HashMap<String, usize>)
         alt(&quals),
         alt(&title_refs)
     );
-    (Regex::new(&src).ok(), qualifiers)
+    (gazetteer_regex(&src, quals.iter().chain(&title_refs).map(|s| s.as_str())), qualifiers)
 }
 
 /// "the TITLE" over the role titles of the gazetteer's people.
-fn bare_title_regex(actors: &[ActorEntry]) -> Option<Regex> {
+fn bare_title_regex(actors: &[ActorEntry]) -> Option<WordRegex> {
     let mut titles: Vec<String> = actors.iter().flat_map(|a| a.roles.iter().map(|r| regex::escape(&r.title))).collect();
     titles.sort_by_key(|t| std::cmp::Reverse(t.len()));
     titles.dedup();
     if titles.is_empty() {
         return None;
     }
-    Regex::new(&format!(r"\b[Tt]he\s+(?i:({}))\b", titles.join("|"))).ok()
+    let src = format!(r"\b[Tt]he\s+(?i:({}))\b", titles.join("|"));
+    gazetteer_regex(&src, actors.iter().flat_map(|a| a.roles.iter().map(|r| r.title.as_str())))
+}
+
+/// A pattern of gazetteer `words` (names, titles) and spaces: of ASCII words when they are,
+/// else unable to match across the clause punctuation that none of them holds.
+fn gazetteer_regex<'a>(pattern: &str, words: impl Iterator<Item = &'a str>) -> Option<WordRegex> {
+    let words: Vec<&str> = words.collect();
+    if words.iter().all(|w| w.is_ascii() && !w.contains('_')) {
+        return WordRegex::words(pattern).ok();
+    }
+    let stops: Vec<char> = CLAUSE_STOPS.iter().copied().filter(|&c| !words.iter().any(|w| w.contains(c))).collect();
+    WordRegex::clauses(pattern, &stops).ok()
 }
 
 fn plausible_name(name: &str) -> bool {

@@ -2,9 +2,10 @@
 //! them against the publication date, with a precision. Rule names (in `Provenance::rule`) tell
 //! later stages how a date was read, e.g. that a "coming days" date is too vague for an event.
 
+use aho_corasick::AhoCorasick;
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
-use regex::Regex;
 
+use crate::extract::words::{Haystack, WordRegex};
 use crate::extract::{DateFact, Precision, Provenance, Sentence, Span};
 
 const MONTH: &str = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:tember|t\.|t|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)";
@@ -19,8 +20,12 @@ pub(crate) const RULE_OFFSET_MAIN: &str = "date.offset_main";
 
 /// The compiled date patterns, tried in order; an earlier pattern claims its text first.
 pub(crate) struct DateFinder {
-    patterns: Vec<(Pattern, Regex)>,
-    future: Regex,
+    patterns: Vec<(Pattern, WordRegex)>,
+    future: WordRegex,
+    /// The months' first three letters, as written.
+    months: AhoCorasick,
+    /// "day", "week", "month" and "tomorrow" in any ASCII case.
+    relative: AhoCorasick,
 }
 
 #[derive(Clone, Copy)]
@@ -36,6 +41,26 @@ enum Pattern {
     Weekday,
 }
 
+/// Words that every match of a pattern holds: most sentences hold none, and are not searched.
+enum Cue {
+    /// A month's name or abbreviation.
+    Month,
+    /// "Monday" to "Sunday".
+    Day,
+    /// A unit or a relative day, case-insensitively: "day", "week", "month", "tomorrow".
+    Relative,
+}
+
+impl Pattern {
+    fn cue(self) -> Cue {
+        match self {
+            Pattern::Weekday => Cue::Day,
+            Pattern::Offset | Pattern::Vague => Cue::Relative,
+            _ => Cue::Month,
+        }
+    }
+}
+
 impl DateFinder {
     pub(crate) fn new() -> Self {
         let src = [
@@ -49,13 +74,22 @@ impl DateFinder {
             (Pattern::Vague, r"(?i)\b(later this week|earlier this week|this week|last week|next week|this weekend|last weekend|this month|last month|next month|in the coming days|in the coming weeks|in coming days|today|yesterday|tomorrow)\b".to_string()),
             (Pattern::Weekday, format!(r"\b(?:(earlier|later|on|last|next|this|since|by|until|from|regular|every)\s+)?({WEEKDAY})(?:\s+(morning|afternoon|evening|night))?\b")),
         ];
+        // All of ASCII words, digits, spaces, `.`, `,` and dashes.
         let patterns = src
             .into_iter()
-            .map(|(p, s)| (p, Regex::new(&s).expect("static date regex")))
+            .map(|(p, s)| (p, WordRegex::words(&s).expect("static date regex")))
             .collect();
-        let future = Regex::new(r"(?i)\b(?:will|would|shall|scheduled|set to|due to|plans? to|planned|expected to|is to|are to|going to|upcoming|next)\b")
-            .expect("static regex");
-        DateFinder { patterns, future }
+        let future = WordRegex::words(
+            r"(?i)\b(?:will|would|shall|scheduled|set to|due to|plans? to|planned|expected to|is to|are to|going to|upcoming|next)\b",
+        )
+        .expect("static regex");
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let months = AhoCorasick::new(months).expect("static months");
+        let relative = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["day", "week", "month", "tomorrow"])
+            .expect("static words");
+        DateFinder { patterns, future, months, relative }
     }
 
     /// Finds and resolves the dates of every sentence.
@@ -65,8 +99,21 @@ impl DateFinder {
             let body = &text[s.span.start..s.span.end];
             let mut claimed: Vec<(usize, usize)> = Vec::new();
             let mut found: Vec<DateFact> = Vec::new();
+            let hay = Haystack::new(body);
+            let month = self.months.is_match(body);
+            let day = body.contains("day");
+            // `(?i)k` matches the Kelvin sign too.
+            let relative = self.relative.is_match(body) || body.contains('\u{212A}');
             for (pattern, re) in &self.patterns {
-                for caps in re.captures_iter(body) {
+                let cued = match pattern.cue() {
+                    Cue::Month => month,
+                    Cue::Day => day,
+                    Cue::Relative => relative,
+                };
+                if !cued {
+                    continue;
+                }
+                for caps in re.captures_all(&hay) {
                     let Some(m) = caps.get(0) else { continue };
                     if claimed.iter().any(|&(a, b)| m.start() < b && a < m.end()) {
                         continue;
@@ -103,7 +150,7 @@ impl Ctx<'_> {
     /// Whether the clause before the date speaks of the future ("will meet on Thursday").
     fn future(&self) -> bool {
         let from = self.body[..self.at].rfind([',', ';', '.']).map_or(0, |i| i + 1);
-        self.finder.future.is_match(&self.body[from..self.at])
+        self.finder.future.is_match(&Haystack::new(&self.body[from..self.at]))
     }
 }
 

@@ -4,11 +4,14 @@
 //! ("announced Thursday"). The lede's happening is dated to publication when it has no date.
 //! Titles are "subject + verb + object" cut from the sentence; kinds follow PLOVER.
 
+use std::cell::OnceCell;
+
 use chrono::NaiveDate;
 use regex::Regex;
 
 use crate::extract::dates::{RULE_OFFSET, RULE_OFFSET_MAIN, RULE_VAGUE};
 use crate::extract::quotes::Region;
+use crate::extract::words::{Haystack, WordRegex};
 use crate::extract::{DateFact, EventFact, Mention, Precision, Provenance, Sentence, Span};
 
 /// Happening words and their PLOVER kind; `None` marks a plain statement.
@@ -42,8 +45,8 @@ const STOPS: &[&str] = &[
 ];
 
 pub(crate) struct EventFinder {
-    triggers: Vec<(Regex, Option<&'static str>)>,
-    publication_note: Regex,
+    triggers: Vec<(WordRegex, Option<&'static str>)>,
+    publication_note: WordRegex,
     dateline: Regex,
 }
 
@@ -69,9 +72,9 @@ impl EventFinder {
     pub(crate) fn new() -> Self {
         let triggers = TRIGGERS
             .iter()
-            .map(|(words, kind)| (Regex::new(&format!(r"\b(?:{words})\b")).expect("static trigger regex"), *kind))
+            .map(|(words, kind)| (WordRegex::words(&format!(r"\b(?:{words})\b")).expect("static trigger regex"), *kind))
             .collect();
-        let publication_note = Regex::new(r"(?i)\b(?:reported|wrote|published|reports|writes|said in a report)\s+(?:on\s+)?$")
+        let publication_note = WordRegex::words(r"(?i)\b(?:reported|wrote|published|reports|writes|said in a report)\s+(?:on\s+)?$")
             .expect("static regex");
         // "WASHINGTON, Feb 28 (Reuters) -" dates the story, not a happening.
         let dateline = Regex::new(r"^\s*\([A-Za-z][\w ]*\)\s*[-–—]").expect("static regex");
@@ -81,18 +84,20 @@ impl EventFinder {
     pub(crate) fn find(&self, ctx: &Context<'_>) -> Vec<EventFact> {
         let mut out: Vec<EventFact> = Vec::new();
         for (idx, s) in ctx.sentences.iter().enumerate() {
-            let triggers = self.triggers_in(ctx, s.span);
+            // A dozen searches, needed only by a sentence with a date, a follow-up or the lede.
+            let found = OnceCell::new();
+            let triggers = || found.get_or_init(|| self.triggers_in(ctx, s.span)).as_slice();
             let dates: Vec<&DateFact> = ctx.dates.iter().filter(|d| d.sentence == idx).collect();
             for date in dates.iter().filter(|d| self.eligible(ctx, d)) {
-                let Some(trigger) = pick_trigger(&triggers, date, s.span, ctx.text) else { continue };
+                let Some(trigger) = pick_trigger(triggers(), date, s.span, ctx.text) else { continue };
                 let (Some(start), Some(end)) = (date.start, date.end) else { continue };
                 push(&mut out, build(ctx, idx, trigger, When { start, end, precision: date.precision, rule: "event.dated", confidence: 0.8 }));
             }
             if dates.is_empty() {
-                absorb_follow_up(ctx, idx, &triggers, &mut out);
+                absorb_follow_up(ctx, idx, triggers, &mut out);
             }
             let lede = Some(idx) == lede_sentence(ctx) && dates.is_empty();
-            if lede && let (Some(p), Some(t)) = (ctx.published, triggers.iter().find(|t| t.kind.is_some())) {
+            if lede && let (Some(p), Some(t)) = (ctx.published, triggers().iter().find(|t| t.kind.is_some())) {
                 let has_actor = ctx.mentions.iter().any(|m| m.sentence == idx);
                 if has_actor {
                     push(&mut out, build(ctx, idx, t, When { start: p, end: p, precision: Precision::Day, rule: "event.lede", confidence: 0.5 }));
@@ -105,8 +110,9 @@ impl EventFinder {
     fn triggers_in(&self, ctx: &Context<'_>, span: Span) -> Vec<Trigger> {
         let body = &ctx.text[span.start..span.end];
         let mut out: Vec<Trigger> = Vec::new();
+        let hay = Haystack::new(body);
         for (re, kind) in &self.triggers {
-            for m in re.find_iter(body) {
+            for m in re.find_all(&hay) {
                 let t = Span { start: span.start + m.start(), end: span.start + m.end() };
                 let quoted = ctx.regions.iter().any(|r| t.start >= r.outer.start && t.end <= r.outer.end);
                 if !quoted && !out.iter().any(|o| o.span.start < t.end && t.start < o.span.end) {
@@ -126,16 +132,16 @@ impl EventFinder {
         d.start.is_some()
             && !quoted
             && d.provenance.rule != RULE_VAGUE
-            && !self.publication_note.is_match(before)
+            && !self.publication_note.is_match(&Haystack::new(before))
             && !self.dateline.is_match(after)
     }
 }
 
 /// An undated sentence right after an event that tells the same kind of happening ("They
 /// signed a deal on Wednesday. The document was signed by X and Y.") names who took part in it.
-fn absorb_follow_up(ctx: &Context<'_>, idx: usize, triggers: &[Trigger], out: &mut [EventFact]) {
+fn absorb_follow_up<'t>(ctx: &Context<'_>, idx: usize, triggers: impl FnOnce() -> &'t [Trigger], out: &mut [EventFact]) {
     let Some(prev) = out.last_mut().filter(|e| e.sentence + 1 == idx) else { return };
-    if prev.kind.is_none() || !triggers.iter().any(|t| t.kind.is_some() && t.kind.map(str::to_string) == prev.kind) {
+    if prev.kind.is_none() || !triggers().iter().any(|t| t.kind.is_some() && t.kind.map(str::to_string) == prev.kind) {
         return;
     }
     for m in ctx.mentions.iter().filter(|m| m.sentence == idx && (ctx.is_person)(&m.actor)) {

@@ -10,6 +10,7 @@ mod events;
 mod quotes;
 mod sentences;
 mod topics;
+mod words;
 #[cfg(test)]
 mod properties;
 #[cfg(test)]

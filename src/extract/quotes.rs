@@ -7,16 +7,18 @@
 use chrono::NaiveDate;
 use regex::Regex;
 
+use crate::extract::words::{CLAUSE_STOPS, Haystack, WordRegex};
+
 use crate::extract::{DateFact, Mention, Precision, Provenance, QuoteFact, Sentence, Span, Speaker};
 
 pub(crate) struct QuoteFinder {
-    verb: Regex,
-    unnamed: Regex,
-    unnamed_plural: Regex,
-    pronoun: Regex,
-    quoted_saying: Regex,
+    verb: WordRegex,
+    unnamed: WordRegex,
+    unnamed_plural: WordRegex,
+    pronoun: WordRegex,
+    quoted_saying: WordRegex,
     scare: Regex,
-    aside: Regex,
+    aside: WordRegex,
 }
 
 /// A quoted stretch: the span inside the marks and the span with them.
@@ -59,14 +61,19 @@ pub(crate) struct Context<'a> {
 impl QuoteFinder {
     pub(crate) fn new() -> Self {
         let re = |s: &str| Regex::new(s).expect("static quote regex");
+        let words = |s: &str| WordRegex::words(s).expect("static quote regex");
+        // Sources are words and spaces, never across clause punctuation.
+        let sources = |s: &str| WordRegex::clauses(s, CLAUSE_STOPS).expect("static quote regex");
         QuoteFinder {
-            verb: re(r"\b(?:said|says|say|told|tells|stated|states|added|adds|noted|notes|wrote|writes|explained|insisted|insists|warned|warns|claimed|claims|announced|announces|argued|argues|emphasi[sz]ed|stressed|declared|asked|replied|answered|posted|tweeted|reported|reports|described|urged|acknowledged|admitted|suggested|remarked|commented|recalled|conceded|vowed|promised|predicted|cautioned|pointed to|pointed out|accused|accusing|called|calling|saying|adding|noting|writing|telling|insisting|arguing|warning|describing|stressing|according to|According to)\b"),
-            unnamed: re(r"(?i)\b(?:a|an|one|the|another|two|three|four|five|several|some|other)\s+(?:(?:[\w.’'-]+\s+){0,3}?(?:official|diplomat|source|aide|spokesperson|spokesman|spokeswoman|insider|negotiator)s?|(?:people|persons|sources?)\s+(?:familiar with|briefed on|close to|with knowledge of)\s+(?:the\s+)?[\w-]+)\b"),
-            unnamed_plural: re(r"\b(?:[A-Z][\w.-]*\s+)?(?:officials|diplomats|sources)\b"),
-            pronoun: re(r"\b(?:[Hh]e|[Ss]he)\b"),
-            quoted_saying: re(r"\bquoted\s*$|\bquoted\b.*\b(?:as\s+)?saying\b"),
+            verb: words(r"\b(?:said|says|say|told|tells|stated|states|added|adds|noted|notes|wrote|writes|explained|insisted|insists|warned|warns|claimed|claims|announced|announces|argued|argues|emphasi[sz]ed|stressed|declared|asked|replied|answered|posted|tweeted|reported|reports|described|urged|acknowledged|admitted|suggested|remarked|commented|recalled|conceded|vowed|promised|predicted|cautioned|pointed to|pointed out|accused|accusing|called|calling|saying|adding|noting|writing|telling|insisting|arguing|warning|describing|stressing|according to|According to)\b"),
+            unnamed: sources(r"(?i)\b(?:a|an|one|the|another|two|three|four|five|several|some|other)\s+(?:(?:[\w.’'-]+\s+){0,3}?(?:official|diplomat|source|aide|spokesperson|spokesman|spokeswoman|insider|negotiator)s?|(?:people|persons|sources?)\s+(?:familiar with|briefed on|close to|with knowledge of)\s+(?:the\s+)?[\w-]+)\b"),
+            unnamed_plural: sources(r"\b(?:[A-Z][\w.-]*\s+)?(?:officials|diplomats|sources)\b"),
+            pronoun: words(r"\b(?:[Hh]e|[Ss]he)\b"),
+            // Anchored at the end and spanning anything: searched whole.
+            quoted_saying: WordRegex::clauses(r"\bquoted\s*$|\bquoted\b.*\b(?:as\s+)?saying\b", &[]).expect("static quote regex"),
             scare: re(r"(?i)(?:so-called|so called|dubbed|known as|termed|the term|the phrase|the word|labelled|labeled|branded)\s*$"),
-            aside: re(r",\s+(?:who|which|whose|where|a|an|the|head|chief|director|former|deputy|leader|member|spokesman|spokeswoman|spokesperson|minister|secretary|adviser|advisor)\b[^,“”\x22]*,"),
+            // Cannot hold a quote mark.
+            aside: WordRegex::clauses(r",\s+(?:who|which|whose|where|a|an|the|head|chief|director|former|deputy|leader|member|spokesman|spokeswoman|spokesperson|minister|secretary|adviser|advisor)\b[^,“”\x22]*,", &['"', '“', '”']).expect("static quote regex"),
         }
     }
 
@@ -96,7 +103,7 @@ impl QuoteFinder {
             let post = Span { start: r.outer.end.min(sent.end), end: next_start.max(r.outer.end.min(sent.end)) };
             let found = self.attribute(ctx, &slots, &regions, pre, post, sent);
             let opens = ctx.text[pre.start..pre.end].trim().is_empty();
-            let speech = self.verb.is_match(&ctx.text[sent.start..sent.end]);
+            let speech = self.verb.is_match(&Haystack::new(&ctx.text[sent.start..sent.end]));
             let attribution = match found {
                 Some(a) => a,
                 None => {
@@ -142,7 +149,8 @@ impl QuoteFinder {
             .map(|m| Slot { span: m.span, speaker: Speaker::Actor(m.actor.clone()), personal: (ctx.is_person)(&m.actor) })
             .collect();
         let mut unnamed: Vec<(Span, String)> = Vec::new();
-        for m in self.unnamed.find_iter(ctx.text).chain(self.unnamed_plural.find_iter(ctx.text)) {
+        let hay = Haystack::new(ctx.text);
+        for m in self.unnamed.find_all(&hay).into_iter().chain(self.unnamed_plural.find_all(&hay)) {
             let span = Span { start: m.start(), end: m.end() };
             let overlaps = unnamed.iter().any(|(s, _)| s.start < span.end && span.start < s.end);
             if outside(span) && !overlaps && !m.as_str().contains('\n') {
@@ -155,7 +163,7 @@ impl QuoteFinder {
             slots.retain(|s| !(s.span.start < span.end && span.start < s.span.end && !s.personal));
             slots.push(Slot { span: *span, speaker: Speaker::Unnamed(resolved), personal: true });
         }
-        for m in self.pronoun.find_iter(ctx.text) {
+        for m in self.pronoun.find_all(&hay) {
             let span = Span { start: m.start(), end: m.end() };
             if !outside(span) {
                 continue;
@@ -186,7 +194,7 @@ impl QuoteFinder {
         let text = ctx.text;
         let pre_text = &text[pre.start..pre.end];
         // "An EU diplomat quoted Macron saying, ...": the quoted one speaks, the other relays.
-        if let Some(m) = self.quoted_saying.find(pre_text) {
+        if let Some(m) = self.quoted_saying.find(&Haystack::new(pre_text)) {
             let at = pre.start + m.start();
             let relay = slots.iter().rev().find(|s| s.span.end <= at && s.span.start >= pre.start && s.personal);
             let said = slots.iter().find(|s| s.span.start >= at && s.span.end <= pre.end && s.personal);
@@ -223,7 +231,7 @@ impl QuoteFinder {
         let rest = &text[post.start..post.end];
         let skip = rest.len() - rest.trim_start_matches([',', '.', ' ', '\n']).len();
         let at = post.start + skip;
-        if let Some(v) = self.verb.find(&text[at..post.end]).filter(|v| v.start() == 0) {
+        if let Some(v) = self.verb.find(&Haystack::new(&text[at..post.end])).filter(|v| v.start() == 0) {
             let after = at + v.end();
             return slots
                 .iter()
@@ -237,7 +245,8 @@ impl QuoteFinder {
     /// The speech verb nearest before the quote and its subject.
     fn before_quote(&self, text: &str, slots: &[Slot], pre: Span) -> Option<(Slot, &'static str)> {
         let masked = self.mask_asides(&text[pre.start..pre.end]);
-        let Some(verb) = self.verb.find_iter(&masked).last() else {
+        let masked_hay = Haystack::new(&masked);
+        let Some(verb) = self.verb.find_all(&masked_hay).pop() else {
             return colon_subject(text, slots, pre);
         };
         let v_start = pre.start + verb.start();
@@ -286,7 +295,7 @@ impl QuoteFinder {
             return None;
         }
         let tail = &text[at..sent.end];
-        if let Some(v) = self.verb.find(tail).filter(|v| v.start() == 0) {
+        if let Some(v) = self.verb.find(&Haystack::new(tail)).filter(|v| v.start() == 0) {
             let after = at + v.end();
             return slots.iter().find(|s| s.span.start >= after && s.span.start <= after + 1).map(|s| (s.clone(), "quote.tail_said_x"));
         }
@@ -302,7 +311,7 @@ impl QuoteFinder {
             Some((w, r)) if w.ends_with("ly") || matches!(w, "also" | "later" | "then" | "has" | "had" | "have") => r,
             _ => rest,
         };
-        self.verb.find(rest).is_some_and(|v| v.start() == 0)
+        self.verb.find(&Haystack::new(rest)).is_some_and(|v| v.start() == 0)
     }
 
     /// The day of the speech, when the sentence dates it outside its quotes and not in the
@@ -311,7 +320,8 @@ impl QuoteFinder {
         let sent = ctx.sentences.get(sentence)?.span;
         let asides: Vec<Span> = self
             .aside
-            .find_iter(&ctx.text[sent.start..sent.end])
+            .find_all(&Haystack::new(&ctx.text[sent.start..sent.end]))
+            .into_iter()
             .map(|m| Span { start: sent.start + m.start(), end: sent.start + m.end() })
             .collect();
         let within = |d: &DateFact, s: &Span| d.span.start >= s.start && d.span.end <= s.end;
@@ -327,7 +337,7 @@ impl QuoteFinder {
     /// across them; keeps byte offsets.
     fn mask_asides(&self, text: &str) -> String {
         let mut masked = text.to_string();
-        for m in self.aside.find_iter(text) {
+        for m in self.aside.find_all(&Haystack::new(text)) {
             let fill = "_".repeat(m.len());
             masked.replace_range(m.range(), &fill);
         }

@@ -1,0 +1,312 @@
+//! Regexes with word boundaries (`\b`), kept fast on real text without changing what they match.
+//!
+//! The regex crate's fast engine (a lazy DFA) cannot tell a Unicode `\b` next to a non-ASCII
+//! character, so a pattern holding one gives up on any text with a curly quote or an accent and
+//! runs a backtracker or a PikeVM instead, many times slower. An ASCII `\b` answers the same as
+//! the Unicode one except beside a non-ASCII *word* character (a letter such as `á`): curly
+//! quotes and dashes are word characters under neither. So each pattern is searched in one of
+//! three ways that give exactly the Unicode pattern's matches:
+//!
+//! - a pattern of ASCII words (`WordRegex::words`) searches, with ASCII `\b`, a copy of the text
+//!   whose letters are masked by `_`: an ASCII word character the pattern cannot match either,
+//!   of the same length, so every `\b` and every offset stays as it was;
+//! - a pattern whose only `\b` opens it (`WordRegex::opening`) is searched without it, and a
+//!   match that does not start on a Unicode word boundary is dropped for the next one;
+//! - any other (`WordRegex::clauses`) searches with ASCII `\b` every stretch of text without a
+//!   letter, and with Unicode `\b` the stretches with one; stretches are cut at characters no
+//!   match can contain, so that no match straddles two.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::{Captures, Match, Regex};
+
+/// Characters a Unicode `\b` counts as word characters and an ASCII one does not. `\w` is the
+/// very table the regex crate's Unicode `\b` looks at.
+static NON_ASCII_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\w&&[^\x00-\x7F]]").expect("static regex"));
+
+/// Clause punctuation: no word, name or title pattern of the extractor matches across it.
+pub(crate) const CLAUSE_STOPS: &[char] = &[',', ';', ':', '!', '?', '(', ')', '"', '“', '”', '«', '»'];
+
+/// A text to search, with what the patterns that search it need to know, found once.
+pub(crate) struct Haystack<'h> {
+    text: &'h str,
+    /// Where the non-ASCII word characters are.
+    letters: Vec<Range<usize>>,
+    /// The text with those masked by `_`, when they are all letters no ASCII-word pattern can
+    /// match: not a digit (`\d` matches any), nor the Kelvin sign or the long s (`(?i)k` and
+    /// `(?i)s` match them).
+    masked: Option<String>,
+}
+
+impl<'h> Haystack<'h> {
+    pub(crate) fn new(text: &'h str) -> Self {
+        if text.is_ascii() {
+            return Haystack { text, letters: Vec::new(), masked: None };
+        }
+        let letters: Vec<Range<usize>> = NON_ASCII_WORD.find_iter(text).map(|m| m.range()).collect();
+        let maskable = |r: &Range<usize>| text[r.clone()].chars().all(|c| !c.is_numeric() && c != 'K' && c != 'ſ');
+        let masked = (!letters.is_empty() && letters.iter().all(maskable)).then(|| {
+            let mut masked = text.to_string();
+            for r in &letters {
+                masked.replace_range(r.clone(), &"_".repeat(r.len()));
+            }
+            masked
+        });
+        Haystack { text, letters, masked }
+    }
+
+    pub(crate) fn text(&self) -> &'h str {
+        self.text
+    }
+
+    /// The text as ASCII-word patterns with ASCII `\b` may search it, if they may.
+    fn ascii_view(&self) -> Option<&str> {
+        if self.letters.is_empty() { Some(self.text) } else { self.masked.as_deref() }
+    }
+}
+
+/// A pattern whose `\b` are Unicode word boundaries, searched the fast way that is the same.
+pub(crate) struct WordRegex {
+    unicode: Regex,
+    search: Search,
+}
+
+enum Search {
+    /// With ASCII `\b`, on the masked text.
+    Masked(Regex),
+    /// Without its opening `\b`, checked at each match.
+    Opening(Regex),
+    /// With ASCII `\b`, and the Unicode pattern, stretch by stretch.
+    Clauses { ascii: Regex, stops: Vec<char> },
+}
+
+/// One search: a pattern, the text cut where the search ends, where it starts, and whether a
+/// match must start on a word boundary.
+struct Part<'a> {
+    re: &'a Regex,
+    text: &'a str,
+    start: usize,
+    opening: bool,
+}
+
+impl WordRegex {
+    /// A pattern that matches no `_` and no non-ASCII word character but those a `\d` or a
+    /// case-insensitive `k` or `s` matches: ASCII words, digits, spaces, punctuation.
+    pub(crate) fn words(pattern: &str) -> Result<Self, regex::Error> {
+        let unicode = Regex::new(pattern)?;
+        let search = Search::Masked(ascii_variant(pattern, &unicode));
+        Ok(WordRegex { unicode, search })
+    }
+
+    /// A pattern `\b(?:rest)` with no other `\b`.
+    pub(crate) fn opening(rest: &str) -> Result<Self, regex::Error> {
+        let unicode = Regex::new(&format!(r"\b(?:{rest})"))?;
+        let search = Search::Opening(Regex::new(rest)?);
+        Ok(WordRegex { unicode, search })
+    }
+
+    /// Any pattern that matches no text holding one of `stops` (non-word characters; none at
+    /// all when the pattern could match anything, or anchors to an end with `^` or `$`, which
+    /// a stretch's own ends would fake).
+    pub(crate) fn clauses(pattern: &str, stops: &[char]) -> Result<Self, regex::Error> {
+        let unicode = Regex::new(pattern)?;
+        let search = Search::Clauses { ascii: ascii_variant(pattern, &unicode), stops: stops.to_vec() };
+        Ok(WordRegex { unicode, search })
+    }
+
+    /// The searches that together find the Unicode pattern's matches in `hay`, in order.
+    fn parts<'a>(&'a self, hay: &'a Haystack<'_>) -> Vec<Part<'a>> {
+        let text = hay.text;
+        let whole = |re: &'a Regex, text: &'a str| vec![Part { re, text, start: 0, opening: false }];
+        let (ascii, stops) = match &self.search {
+            Search::Masked(re) => {
+                return match hay.ascii_view() {
+                    Some(view) => whole(re, view),
+                    None => whole(&self.unicode, text),
+                };
+            }
+            Search::Opening(re) => return vec![Part { re, text, start: 0, opening: true }],
+            Search::Clauses { ascii, stops } => (ascii, stops),
+        };
+        if hay.letters.is_empty() {
+            return whole(ascii, text);
+        }
+        let mut parts = Vec::new();
+        // The end of the stretch last pushed.
+        let mut done = 0;
+        for letter in &hay.letters {
+            if letter.start < done {
+                continue;
+            }
+            // From just after the stop before the letter to the stop after it.
+            let start = text[..letter.start]
+                .char_indices()
+                .rfind(|(_, c)| stops.contains(c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let end = text[letter.end..].find(stops.as_slice()).map_or(text.len(), |i| letter.end + i);
+            if start > done {
+                parts.push(Part { re: ascii, text: &text[..start], start: done, opening: false });
+            }
+            // Cut after the stretch: a match cannot run past the stop that ends it, and the
+            // end of the text looks like a non-word character to `\b`, as the stop does.
+            parts.push(Part { re: &self.unicode, text: &text[..end], start, opening: false });
+            done = end;
+        }
+        if done < text.len() {
+            parts.push(Part { re: ascii, text, start: done, opening: false });
+        }
+        parts
+    }
+
+    /// Up to `limit` matches, in order, or `None` on an empty match: the crate steps over those
+    /// by rules of its own, so the caller then searches with the Unicode pattern. (The
+    /// extractor's patterns all match at least a word.)
+    fn run<'a, T>(
+        &'a self,
+        hay: &'a Haystack<'_>,
+        limit: usize,
+        search: impl Fn(&Regex, &'a str, usize) -> Option<T>,
+        range: impl Fn(&T) -> Range<usize>,
+    ) -> Option<Vec<T>> {
+        let mut out = Vec::new();
+        for part in self.parts(hay) {
+            let mut at = part.start;
+            while out.len() < limit
+                && let Some(found) = search(part.re, part.text, at)
+            {
+                let r = range(&found);
+                if r.is_empty() {
+                    return None;
+                }
+                if part.opening && !word_boundary(part.text, r.start) {
+                    at = r.start + part.text[r.start..].chars().next().map_or(1, char::len_utf8);
+                    continue;
+                }
+                at = r.end;
+                out.push(found);
+            }
+        }
+        Some(out)
+    }
+
+    /// Every match's captures, in order, as `Regex::captures_iter` would give them.
+    pub(crate) fn captures_all<'a>(&'a self, hay: &'a Haystack<'_>) -> Vec<Captures<'a>> {
+        let span = |c: &Captures<'_>| c.get(0).map_or(0..0, |m| m.range());
+        self.run(hay, usize::MAX, |re, text, at| re.captures_at(text, at), span)
+            .unwrap_or_else(|| self.unicode.captures_iter(hay.text).collect())
+    }
+
+    /// Every match, in order, as `Regex::find_iter` would give them.
+    pub(crate) fn find_all<'a>(&'a self, hay: &'a Haystack<'_>) -> Vec<Match<'a>> {
+        self.run(hay, usize::MAX, |re, text, at| re.find_at(text, at), Match::range)
+            .unwrap_or_else(|| self.unicode.find_iter(hay.text).collect())
+    }
+
+    /// The first match, as `Regex::find` would give it.
+    pub(crate) fn find<'a>(&'a self, hay: &'a Haystack<'_>) -> Option<Match<'a>> {
+        match self.run(hay, 1, |re, text, at| re.find_at(text, at), Match::range) {
+            Some(found) => found.into_iter().next(),
+            None => self.unicode.find(hay.text),
+        }
+    }
+
+    pub(crate) fn is_match(&self, hay: &Haystack<'_>) -> bool {
+        self.find(hay).is_some()
+    }
+}
+
+/// Whether a Unicode `\b` holds at `at`.
+fn word_boundary(text: &str, at: usize) -> bool {
+    let is_word = |c: char| {
+        if c.is_ascii() { c.is_ascii_alphanumeric() || c == '_' } else { NON_ASCII_WORD.is_match(c.encode_utf8(&mut [0; 4])) }
+    };
+    text[..at].chars().next_back().is_some_and(is_word) != text[at..].chars().next().is_some_and(is_word)
+}
+
+/// The pattern with ASCII `\b`. Should it exceed a size limit the Unicode one met, searching
+/// with the Unicode one is still right.
+fn ascii_variant(pattern: &str, unicode: &Regex) -> Regex {
+    Regex::new(&ascii_boundaries(pattern)).unwrap_or_else(|_| unicode.clone())
+}
+
+/// `pattern` with each `\b` made ASCII-only (`(?-u:\b)`); escaped backslashes are kept.
+fn ascii_boundaries(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str(r"(?-u:\b)"),
+            Some(next) => {
+                out.push('\\');
+                out.push(next);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXTS: &[&str] = &[
+        "Foreign Minister Sybiha met Orbán, “the Hungarian leader”, on Monday.",
+        "Erdoğan said Støre and Sánchez will meet; François Noël, a senior aide, agreed.",
+        "éthe president said: “Ωminister Jane Doe” (ministerΩ John Smith) Ñ the official ß",
+        "plain ascii text with the minister Jane Doe and no accents",
+        "ǅthe minister Jane Doeé, sources said — he ſaid K week 12 May",
+        "Talks on ١٢ May and 3 June; the weeK (Kelvin) before, she said",
+        "",
+        "é",
+    ];
+
+    fn same(plain: &str, words: WordRegex) {
+        let plain = Regex::new(plain).expect("pattern");
+        for text in TEXTS {
+            let hay = Haystack::new(text);
+            let spans = |caps: &[Captures<'_>]| -> Vec<Vec<Option<(usize, usize)>>> {
+                caps.iter().map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()).collect()
+            };
+            let expected: Vec<Captures<'_>> = plain.captures_iter(text).collect();
+            assert_eq!(spans(&words.captures_all(&hay)), spans(&expected), "{plain} on {text:?}");
+            let found: Vec<(usize, usize)> = words.find_all(&hay).iter().map(|m| (m.start(), m.end())).collect();
+            let expected: Vec<(usize, usize)> = plain.find_iter(text).map(|m| (m.start(), m.end())).collect();
+            assert_eq!(found, expected, "{plain} on {text:?}");
+            assert_eq!(words.find(&hay).map(|m| m.range()), plain.find(text).map(|m| m.range()));
+            assert_eq!(words.is_match(&hay), plain.is_match(text));
+        }
+    }
+
+    #[test]
+    fn matches_are_those_of_the_unicode_pattern() {
+        let words = |p: &str| WordRegex::words(p).expect("pattern");
+        same(r"\b(?:[Hh]e|[Ss]he)\b", words(r"\b(?:[Hh]e|[Ss]he)\b"));
+        same(r"(?i)\b(?:the|a)\s+(minister|official|aide|said|week)\b", words(r"(?i)\b(?:the|a)\s+(minister|official|aide|said|week)\b"));
+        same(r"\b(\d{1,2})\s+(?:May|June)\b$", words(r"\b(\d{1,2})\s+(?:May|June)\b$"));
+        let opening = |p: &str| WordRegex::opening(p).expect("pattern");
+        same(r"\b(?:(?i:minister)\s+([A-Z]\w+(?:\s+[A-Z]\w+)?))", opening(r"(?i:minister)\s+([A-Z]\w+(?:\s+[A-Z]\w+)?)"));
+        same(r"\b(?:[A-Z][\p{L}'’-]+)", opening(r"[A-Z][\p{L}'’-]+"));
+        let clauses = |p: &str, stops: &[char]| WordRegex::clauses(p, stops).expect("pattern");
+        same(r"(?i)\b(?:the|a)\s+(\w+\s+)?(minister|official|aide|said)\b", clauses(r"(?i)\b(?:the|a)\s+(\w+\s+)?(minister|official|aide|said)\b", CLAUSE_STOPS));
+        same(r"\b([A-Z][\p{L}'’-]+)\s+(?:and|said)\b", clauses(r"\b([A-Z][\p{L}'’-]+)\s+(?:and|said)\b", &[]));
+        same(r"\w+\b", clauses(r"\w+\b", &[]));
+    }
+
+    #[test]
+    fn clause_stops_are_not_word_characters() {
+        let word = Regex::new(r"\w").expect("pattern");
+        assert!(CLAUSE_STOPS.iter().all(|c| !word.is_match(&c.to_string())));
+    }
+
+    #[test]
+    fn only_real_word_boundaries_become_ascii() {
+        assert_eq!(ascii_boundaries(r"\ba\\b\s\b"), r"(?-u:\b)a\\b\s(?-u:\b)");
+    }
+}
