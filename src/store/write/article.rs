@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use super::memory::{EventDays, EventKey, KnownEvent, Slugs, SpeakerWordings, Wording, Wordings, same_words};
+use super::memory::{EventDays, EventKey, KnownEvent, Month, Slugs, SpeakerWordings, Wording, Wordings, month_days, same_words};
 use super::rows::insert_article;
 use super::{ArticleRecord, Ids, Saved, slugify_words};
 use crate::extract::{Facts, QuoteFact, Speaker};
@@ -399,8 +399,8 @@ impl Plan {
                 Some(Speaker::Actor(slug)) => slug.as_str(),
                 _ => UNNAMED,
             };
-            if !wordings.is_loaded(speaker_key) {
-                load_speaker(tx, wordings, speaker_key).await?;
+            for month in wordings.speaker_mut(speaker_key).unread(quote.date) {
+                read_month(tx, wordings, speaker_key, month).await?;
             }
             let words = wordings.vocabulary.words(&quote.text);
             let (statement_id, said_on) = match same_statement(wordings.speaker(speaker_key), speaker_key, quote, &words, self.article_id) {
@@ -496,21 +496,30 @@ impl Plan {
 
 }
 
-/// Reads every wording a speaker's statements have, once per import.
-async fn load_speaker(tx: &mut Transaction<'static, Sqlite>, wordings: &mut Wordings, key: &str) -> sqlx::Result<()> {
+/// Reads the wordings of a speaker's statements said in `month`, once per import.
+async fn read_month(
+    tx: &mut Transaction<'static, Sqlite>,
+    wordings: &mut Wordings,
+    key: &str,
+    month: Month,
+) -> sqlx::Result<()> {
+    let days = month.and_then(month_days).map(|(first, last)| (first.to_string(), last.to_string()));
     let rows: Vec<(i64, Option<NaiveDate>, i64, String)> = sqlx::query_as(
         "SELECT s.id, s.said_on, q.article_id, q.text FROM statements s JOIN quotes q ON q.statement_id = s.id
-         WHERE s.speaker_key = ? ORDER BY q.id",
+         WHERE s.speaker_key = ?1
+           AND ((?2 IS NULL AND s.said_on IS NULL) OR s.said_on BETWEEN ?2 AND ?3)",
     )
     .bind(key)
+    .bind(days.as_ref().map(|d| d.0.as_str()))
+    .bind(days.as_ref().map(|d| d.1.as_str()))
     .fetch_all(&mut **tx)
     .await?;
-    let mut speaker = SpeakerWordings::default();
     for (statement, said_on, article, text) in rows {
         let words = wordings.vocabulary.words(&text);
-        speaker.add(said_on, Wording { statement, article, words });
+        // Wordings this import already added are found again here; `add` keeps one of each.
+        wordings.speaker_mut(key).add(said_on, Wording { statement, article, words });
     }
-    *wordings.speaker_mut(key) = speaker;
+    wordings.speaker_mut(key).mark_read(month);
     Ok(())
 }
 

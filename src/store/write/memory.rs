@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 /// The next free suffix of each slug base seen, per table.
 #[derive(Debug, Default)]
@@ -174,11 +174,28 @@ pub(super) struct Wording {
     pub(super) words: Words,
 }
 
-/// The statements of one speaker by the day they were said on (`None`: undated).
+/// A calendar month (year, month), or `None` for undated statements: the unit in which a
+/// speaker's statements are read from the database.
+pub(super) type Month = Option<(i32, u32)>;
+
+fn month_of(day: NaiveDate) -> Month {
+    Some((day.year(), day.month()))
+}
+
+/// The first and last day of a month.
+pub(super) fn month_days(month: (i32, u32)) -> Option<(NaiveDate, NaiveDate)> {
+    let first = NaiveDate::from_ymd_opt(month.0, month.1, 1)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    Some((first, next.pred_opt()?))
+}
+
+/// The statements of one speaker by the day they were said on (`None`: undated), and the
+/// months read so far: a long career is read a month at a time, as quotes need it.
 #[derive(Debug, Default)]
 pub(super) struct SpeakerWordings {
     dated: BTreeMap<NaiveDate, Vec<Wording>>,
     undated: Vec<Wording>,
+    loaded: HashSet<Month>,
 }
 
 /// How far apart two reports of one statement may date it.
@@ -195,6 +212,26 @@ impl SpeakerWordings {
         if !wordings.iter().any(|w| w.statement == wording.statement && w.words == wording.words) {
             wordings.push(wording);
         }
+    }
+
+    /// The months that matching a quote said on `said_on` needs and that are not read yet.
+    pub(super) fn unread(&self, said_on: Option<NaiveDate>) -> Vec<Month> {
+        let days = chrono::Days::new(SAME_STATEMENT_DAYS);
+        let mut months: Vec<Month> = match said_on {
+            None => vec![None],
+            Some(day) => [day.checked_sub_days(days), Some(day), day.checked_add_days(days)]
+                .into_iter()
+                .flatten()
+                .map(month_of)
+                .collect(),
+        };
+        months.dedup();
+        months.retain(|m| !self.loaded.contains(m));
+        months
+    }
+
+    pub(super) fn mark_read(&mut self, month: Month) {
+        self.loaded.insert(month);
     }
 
     /// The wordings of other articles said within a week of `said_on` (or, undated, undated).
@@ -228,10 +265,6 @@ impl Wordings {
 
     pub(super) fn speaker_mut(&mut self, key: &str) -> &mut SpeakerWordings {
         self.speakers.entry(key.to_string()).or_default()
-    }
-
-    pub(super) fn is_loaded(&self, key: &str) -> bool {
-        self.speakers.contains_key(key)
     }
 
     pub(super) fn forget(&mut self, keys: &HashSet<String>) {
@@ -280,6 +313,18 @@ mod tests {
             speaker.add(day, Wording { statement: 7, article, words });
         }
         assert_eq!(speaker.near(day, 99).count(), 1);
+    }
+
+    #[test]
+    fn months_are_read_once_and_as_far_as_a_week_reaches() {
+        let mut speaker = SpeakerWordings::default();
+        let day = |m: u32, d: u32| NaiveDate::from_ymd_opt(2025, m, d);
+        assert_eq!(speaker.unread(day(3, 15)), vec![Some((2025, 3))]);
+        assert_eq!(speaker.unread(day(3, 28)), vec![Some((2025, 3)), Some((2025, 4))]);
+        speaker.mark_read(Some((2025, 3)));
+        assert_eq!(speaker.unread(day(3, 28)), vec![Some((2025, 4))]);
+        assert_eq!(speaker.unread(None), vec![None]);
+        assert_eq!(month_days((2024, 2)), Some((NaiveDate::from_ymd_opt(2024, 2, 1).unwrap(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())));
     }
 
     #[test]
