@@ -18,10 +18,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tokio::sync::watch;
 
-/// Pages larger than this are served but not kept.
-const MAX_PAGE_BYTES: usize = 512 * 1024;
+/// Pages larger than this are served but not kept. At 100,000 articles the actor list and
+/// the compare page run to several megabytes and take hundreds of milliseconds to render.
+const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
 /// The cache keeps at most this many bytes of pages, dropping the oldest first.
-const MAX_CACHE_BYTES: usize = 64 * 1024 * 1024;
+const MAX_CACHE_BYTES: usize = 128 * 1024 * 1024;
 
 /// The state of the database files: when it changes, so may every page.
 type Generation = [Option<(u64, SystemTime)>; 2];
