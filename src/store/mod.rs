@@ -3,6 +3,7 @@
 
 pub mod read;
 pub mod search;
+pub mod summary;
 pub mod timeline;
 pub mod write;
 
@@ -78,6 +79,9 @@ pub async fn open_rw(path: &Path) -> Result<SqlitePool, OpenError> {
     Ok(pool)
 }
 
+/// How much of the database file the reading connections map into memory.
+const MMAP_BYTES: &str = "2147483648";
+
 /// Opens an existing, migrated database for reading only: what the web layer gets.
 pub async fn open_ro(path: &Path, connections: u32) -> Result<SqlitePool, OpenError> {
     let shown = path.display().to_string();
@@ -85,7 +89,9 @@ pub async fn open_ro(path: &Path, connections: u32) -> Result<SqlitePool, OpenEr
         path: shown.clone(),
         cause,
     };
-    let opts = options(path).map_err(sqlite)?.read_only(true);
+    // Pages read all over the file: mapping it shares the OS's cache among the connections
+    // instead of copying pages into each one's small cache.
+    let opts = options(path).map_err(sqlite)?.read_only(true).pragma("mmap_size", MMAP_BYTES);
     let pool = SqlitePoolOptions::new()
         .min_connections(connections)
         .max_connections(connections)

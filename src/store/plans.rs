@@ -1,14 +1,14 @@
 //! Query plans of the hot queries, checked with `EXPLAIN QUERY PLAN`: none of them reads a
 //! whole large table, and the unfiltered lists walk an index in their order instead of sorting,
 //! so that they stay fast at a hundred thousand articles. A filtered page may sort what its
-//! filters select, and related events sort their four-week window. (Facet counts and the
-//! weekly density aggregate over all matching events by nature; pages with them are served
-//! from the page cache.)
+//! filters select, and related events sort their four-week window. (Unfiltered facet counts
+//! and the weekly density come from the summaries; filtered ones are checked here with a
+//! prepared filter, whose queries start from the narrowest filter's index.)
 
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
 
 use super::read::{RELATED_EVENTS, actor_quotes_query, articles_page_query};
-use super::timeline::{Cursor, PageAt, TimelineFilter, before_query, page_query};
+use super::timeline::{Cursor, Facet, PageAt, TimelineFilter, before_query, facet_query, page_query, prepare};
 
 /// Tables that grow with the archive. The taxonomy, `json_each` and CTEs are small.
 const LARGE: &[&str] = &[
@@ -85,6 +85,35 @@ async fn timeline_pages_walk_the_date_index() {
     };
     assert_indexed(&pool, "filtered page", &sql(page_query(&filtered, &PageAt::First, 50))).await;
     assert_indexed(&pool, "position", &sql(before_query(&filtered, "2025-03-01", 7))).await;
+    let mut prepared = filtered.clone();
+    prepare(&pool, &mut prepared).await.expect("prepare");
+    assert_indexed(&pool, "prepared page", &sql(page_query(&prepared, &PageAt::First, 50))).await;
+    assert_indexed(&pool, "prepared position", &sql(before_query(&prepared, "2025-03-01", 7))).await;
+    for facet in [Facet::Actor, Facet::Topic, Facet::Outlet] {
+        for filter in [&filtered, &prepared] {
+            assert_indexed(&pool, &format!("{facet:?} facet"), &sql(facet_query(filter, facet, 15))).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn summaries_and_the_filter_estimates_use_indexes() {
+    let (pool, _dir) = pool().await;
+    for (what, sql) in [
+        ("summary facet", "SELECT value, label, count FROM summary_facets WHERE facet = ? ORDER BY count DESC, label LIMIT ?"),
+        ("summary weeks", "SELECT week, count FROM summary_weeks ORDER BY week"),
+        ("summary count", "SELECT count FROM summary_facets WHERE facet = ? AND value = ?"),
+        (
+            "leaders",
+            "SELECT a.slug, a.name FROM actors a WHERE a.kind = 'person' AND a.origin = 'gazetteer'
+             AND EXISTS (SELECT 1 FROM event_actors ea WHERE ea.actor_id = a.id) ORDER BY a.name",
+        ),
+        ("actor estimate", "SELECT COUNT(*) FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE a.slug IN (SELECT value FROM json_each(?))"),
+        ("outlet estimate", "SELECT COUNT(*) FROM articles ar JOIN event_sources es ON es.article_id = ar.id WHERE ar.outlet_slug IN (SELECT value FROM json_each(?))"),
+        ("dates estimate", "SELECT COUNT(*) FROM events WHERE date_start BETWEEN ? AND ?"),
+    ] {
+        assert_index_order(&pool, what, sql).await;
+    }
 }
 
 #[tokio::test]

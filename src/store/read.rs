@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
 
+use super::summary::{ACTOR_COUNTS, events_if_fresh};
 use super::timeline::PageAt;
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -215,17 +216,17 @@ pub struct ActorSummary {
 
 /// Actors that appear in at least one article, most present first within each kind.
 pub async fn actors(pool: &SqlitePool) -> sqlx::Result<Vec<ActorSummary>> {
-    sqlx::query_as(
-        "SELECT a.slug, a.name, a.kind,
-                (SELECT COUNT(DISTINCT m.article_id) FROM mentions m WHERE m.actor_id = a.id) AS articles,
-                (SELECT COUNT(*) FROM quotes q WHERE q.speaker_id = a.id) AS quotes,
-                (SELECT COUNT(DISTINCT ea.event_id) FROM event_actors ea WHERE ea.actor_id = a.id) AS events
-         FROM actors a
-         WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.actor_id = a.id)
-            OR EXISTS (SELECT 1 FROM quotes q WHERE q.speaker_id = a.id)
+    let counts = if events_if_fresh(pool).await?.is_some() {
+        "summary_actors".to_string()
+    } else {
+        format!("({ACTOR_COUNTS})")
+    };
+    sqlx::query_as(AssertSqlSafe(format!(
+        "SELECT a.slug, a.name, a.kind, c.articles, c.quotes, c.events
+         FROM {counts} c JOIN actors a ON a.id = c.actor_id
          ORDER BY CASE a.kind WHEN 'person' THEN 0 WHEN 'organization' THEN 1 WHEN 'group' THEN 2 ELSE 3 END,
-                  articles DESC, a.name",
-    )
+                  c.articles DESC, a.name"
+    )))
     .fetch_all(pool)
     .await
 }
@@ -708,6 +709,14 @@ pub(crate) const RELATED_EVENTS: &str = "SELECT e.id, e.slug, e.date_start, e.da
 
 /// People with at least one statement, most quoted first: the compare page's choices.
 pub async fn quoted_people(pool: &SqlitePool) -> sqlx::Result<Vec<Named>> {
+    if events_if_fresh(pool).await?.is_some() {
+        return sqlx::query_as(
+            "SELECT a.slug, a.name FROM summary_actors s JOIN actors a ON a.id = s.actor_id
+             WHERE a.kind = 'person' AND s.quotes > 0 ORDER BY s.quotes DESC, a.name",
+        )
+        .fetch_all(pool)
+        .await;
+    }
     sqlx::query_as(
         "SELECT a.slug, a.name FROM actors a JOIN quotes q ON q.speaker_id = a.id
          WHERE a.kind = 'person' GROUP BY a.id ORDER BY COUNT(*) DESC, a.name",
@@ -750,11 +759,14 @@ pub async fn article_explanation(pool: &SqlitePool, article_id: i64) -> sqlx::Re
     .await
 }
 
-/// People who take part in at least one event, by name: the timeline form's choices.
-pub async fn people_in_events(pool: &SqlitePool) -> sqlx::Result<Vec<Named>> {
+/// Leaders (people from the gazetteer) who take part in at least one event, by name: the
+/// timeline form's choices. Every other person is a facet value or an actor page away; the
+/// archive names tens of thousands, too many for one list.
+pub async fn leaders_in_events(pool: &SqlitePool) -> sqlx::Result<Vec<Named>> {
     sqlx::query_as(
         "SELECT a.slug, a.name FROM actors a
-         WHERE a.kind = 'person' AND EXISTS (SELECT 1 FROM event_actors ea WHERE ea.actor_id = a.id)
+         WHERE a.kind = 'person' AND a.origin = 'gazetteer'
+           AND EXISTS (SELECT 1 FROM event_actors ea WHERE ea.actor_id = a.id)
          ORDER BY a.name",
     )
     .fetch_all(pool)

@@ -2,6 +2,9 @@
 //! writes the database; every request checks that by the size and modification time of the
 //! database file and its write-ahead log (two `stat`s), and a change empties the cache. Pages
 //! are kept by their full URL, which is their whole state.
+//!
+//! Misses are single-flight: while one request renders a page, others for the same URL wait
+//! for it and are answered with its bytes, so a burst of cold requests costs one render.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -13,11 +16,13 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tokio::sync::watch;
 
-/// Pages larger than this are served but not kept.
-const MAX_PAGE_BYTES: usize = 512 * 1024;
+/// Pages larger than this are served but not kept. At 100,000 articles the actor list and
+/// the compare page run to several megabytes and take hundreds of milliseconds to render.
+const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
 /// The cache keeps at most this many bytes of pages, dropping the oldest first.
-const MAX_CACHE_BYTES: usize = 64 * 1024 * 1024;
+const MAX_CACHE_BYTES: usize = 128 * 1024 * 1024;
 
 /// The state of the database files: when it changes, so may every page.
 type Generation = [Option<(u64, SystemTime)>; 2];
@@ -28,6 +33,41 @@ pub struct PageCache(Arc<Inner>);
 struct Inner {
     files: [PathBuf; 2],
     pages: Mutex<Pages>,
+    /// Renders under way, by URL: waiters watch for the page (`None` while rendering;
+    /// `Some(None)` when the response could not be shared, so each waiter renders its own).
+    flights: Mutex<HashMap<String, watch::Receiver<Option<Shared>>>>,
+}
+
+/// A rendered page as the waiters of its flight get it.
+type Shared = Option<(Generation, HeaderMap, Bytes)>;
+
+/// The right to render one URL; dropping it (the render finished, failed, or its client went
+/// away and the handler was cancelled) lets the waiters go.
+struct Flight {
+    cache: PageCache,
+    url: String,
+    tx: watch::Sender<Option<Shared>>,
+}
+
+impl Flight {
+    fn land(self, shared: Shared) {
+        self.tx.send_replace(Some(shared));
+    }
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        if let Ok(mut flights) = self.cache.0.flights.lock() {
+            flights.remove(&self.url);
+        }
+        // A cancelled render shares nothing; waiters see the sender gone and render themselves.
+    }
+}
+
+/// What a request that missed the cache does.
+enum Turn {
+    Render(Flight),
+    Wait(watch::Receiver<Option<Shared>>),
 }
 
 #[derive(Default)]
@@ -46,6 +86,7 @@ impl PageCache {
         PageCache(Arc::new(Inner {
             files: [db.to_path_buf(), PathBuf::from(wal)],
             pages: Mutex::new(Pages::default()),
+            flights: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -83,6 +124,23 @@ impl PageCache {
     }
 }
 
+impl PageCache {
+    /// Joins the render of `url` under way, or starts one.
+    fn board(&self, url: &str) -> Option<Turn> {
+        let mut flights = self.0.flights.lock().ok()?;
+        if let Some(rx) = flights.get(url) {
+            return Some(Turn::Wait(rx.clone()));
+        }
+        let (tx, rx) = watch::channel(None);
+        flights.insert(url.to_string(), rx);
+        Some(Turn::Render(Flight {
+            cache: self.clone(),
+            url: url.to_string(),
+            tx,
+        }))
+    }
+}
+
 impl Pages {
     /// Forgets every page when the database has changed.
     fn follow(&mut self, generation: Generation) {
@@ -106,16 +164,31 @@ pub async fn cache_pages(State(cache): State<PageCache>, request: Request, next:
     let url = format!("{host} {}", request.uri());
     let generation = cache.generation();
     if let Some((headers, body)) = cache.get(&url, generation) {
-        let mut response = Body::from(body).into_response();
-        *response.headers_mut() = headers;
-        return response;
+        return page(headers, body);
     }
+    let flight = match cache.board(&url) {
+        Some(Turn::Wait(mut rx)) => {
+            // The sender is gone when the render was cancelled: then render here.
+            if let Ok(shared) = rx.wait_for(Option::is_some).await
+                && let Some(Some((at, headers, body))) = shared.clone()
+                && at == generation
+            {
+                return page(headers, body);
+            }
+            None
+        }
+        Some(Turn::Render(flight)) => Some(flight),
+        None => None,
+    };
     let response = next.run(request).await;
     let is_page = response
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if response.status() != StatusCode::OK || !is_page {
+        if let Some(flight) = flight {
+            flight.land(None);
+        }
         return response;
     }
     let (parts, body) = response.into_parts();
@@ -125,6 +198,10 @@ pub async fn cache_pages(State(cache): State<PageCache>, request: Request, next:
             if bytes.len() <= MAX_PAGE_BYTES {
                 cache.put(url, generation, parts.headers.clone(), bytes.clone());
             }
+            // Waiters get even a page too large to keep: they asked at the same moment.
+            if let Some(flight) = flight {
+                flight.land(Some((generation, parts.headers.clone(), bytes.clone())));
+            }
             Response::from_parts(parts, Body::from(bytes))
         }
         Err(err) => {
@@ -132,6 +209,12 @@ pub async fn cache_pages(State(cache): State<PageCache>, request: Request, next:
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
     }
+}
+
+fn page(headers: HeaderMap, body: Bytes) -> Response {
+    let mut response = Body::from(body).into_response();
+    *response.headers_mut() = headers;
+    response
 }
 
 #[cfg(test)]
@@ -168,5 +251,41 @@ mod tests {
         }
         assert!(cache.get("/0", generation).is_none());
         assert!(cache.get(&format!("/{}", n - 1), generation).is_some());
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_wait_for_one_render() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tower::ServiceExt;
+
+        let dir = tempfile::tempdir().expect("dir");
+        let cache = PageCache::new(&dir.path().join("e.db"));
+        let renders = Arc::new(AtomicUsize::new(0));
+        let counted = renders.clone();
+        let app = axum::Router::new()
+            .route(
+                "/slow",
+                axum::routing::get(move || {
+                    let counted = counted.clone();
+                    async move {
+                        counted.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                        axum::response::Html("slow page")
+                    }
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(cache, cache_pages));
+        let requests = (0..16).map(|_| {
+            let app = app.clone();
+            async move {
+                let request = Request::builder().uri("/slow").body(Body::empty()).expect("request");
+                let response = app.oneshot(request).await.expect("response");
+                assert_eq!(response.status(), StatusCode::OK);
+                axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body")
+            }
+        });
+        let bodies = futures_util::future::join_all(requests).await;
+        assert!(bodies.iter().all(|b| b.as_ref() == b"slow page"));
+        assert_eq!(renders.load(Ordering::SeqCst), 1);
     }
 }

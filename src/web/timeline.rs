@@ -67,6 +67,8 @@ pub struct FacetLink {
 pub struct FacetGroup {
     pub name: String,
     pub links: Vec<FacetLink>,
+    /// Says when the counts are over a sample of the matching events.
+    pub note: Option<String>,
 }
 
 /// An active filter and the link that removes it.
@@ -121,6 +123,9 @@ pub struct TimelinePage {
     pub chart: Option<Chart>,
     pub quote_hits: Vec<Hit<QuoteHit>>,
     pub article_hits: Vec<Hit<ArticleHit>>,
+    /// Set when so many match that only the most recent this many were ranked.
+    pub quotes_ranked_among: Option<i64>,
+    pub articles_ranked_among: Option<i64>,
     pub feeds: Vec<(String, String)>,
 }
 
@@ -145,13 +150,14 @@ pub async fn show_timeline(
 }
 
 async fn timeline_page(db: &SqlitePool, origin: &Origin, query: TimelineQuery) -> Result<TimelinePage, AppError> {
-    let TimelineQuery { filter, at } = query;
+    let TimelineQuery { mut filter, at } = query;
     check_slugs_exist(db, &filter).await?;
+    tl::prepare(db, &mut filter).await?;
     let page = tl::page(db, &filter, &at, PAGE_SIZE).await?;
     let shown = page.events.len() as i64;
     let selected_actors = read::names_of_actors(db, &filter.actors).await?;
     let selected_topics = read::names_of_topics(db, &filter.topics).await?;
-    let actor_options = read::people_in_events(db)
+    let actor_options = read::leaders_in_events(db)
         .await?
         .into_iter()
         .filter(|a| !filter.actors.contains(&a.slug))
@@ -162,13 +168,12 @@ async fn timeline_page(db: &SqlitePool, origin: &Origin, query: TimelineQuery) -
         .filter(|t| !filter.topics.contains(&t.slug))
         .map(|t| Named { slug: t.slug, name: t.name })
         .collect();
-    let (quote_hits, article_hits) = match filter.q.as_deref() {
-        Some(q) => (
-            search::quotes(db, q, 20).await?.into_iter().map(|h| Hit { html: highlight(&h.snippet), hit: h }).collect(),
-            search::articles(db, q, 20).await?.into_iter().map(|h| Hit { html: highlight(&h.snippet), hit: h }).collect(),
-        ),
-        None => (Vec::new(), Vec::new()),
+    let (quotes, articles) = match filter.q.as_deref() {
+        Some(q) => (search::quotes(db, q, 20).await?, search::articles(db, q, 20).await?),
+        None => (search::Ranked::default(), search::Ranked::default()),
     };
+    let quote_hits = quotes.hits.into_iter().map(|h| Hit { html: highlight(&h.snippet), hit: h }).collect();
+    let article_hits = articles.hits.into_iter().map(|h| Hit { html: highlight(&h.snippet), hit: h }).collect();
     let description = describe(&filter, &selected_actors, &selected_topics, page.total);
     let canonical = page_href("/", &filter, &at);
     let twin = |ext: &str| href(&format!("/timeline.{ext}"), &filter);
@@ -192,6 +197,8 @@ async fn timeline_page(db: &SqlitePool, origin: &Origin, query: TimelineQuery) -
         chart: chart(&filter, &tl::weekly_counts(db, &filter).await?),
         quote_hits,
         article_hits,
+        quotes_ranked_among: quotes.among,
+        articles_ranked_among: articles.among,
         feeds: vec![
             ("JSON".to_string(), twin("json")),
             ("CSV".to_string(), twin("csv")),
@@ -296,8 +303,10 @@ async fn facets(db: &SqlitePool, filter: &TimelineFilter) -> Result<Vec<FacetGro
             }
         };
         let current = selected(filter);
-        let links = tl::facet(db, filter, facet, limit)
-            .await?
+        let counts = tl::facet(db, filter, facet, limit).await?;
+        let note = counts.sample.map(|n| format!("Counted among the {n} latest matching events."));
+        let links = counts
+            .values
             .into_iter()
             .map(|v| {
                 let mut next = filter.clone();
@@ -322,6 +331,7 @@ async fn facets(db: &SqlitePool, filter: &TimelineFilter) -> Result<Vec<FacetGro
             groups.push(FacetGroup {
                 name: name.to_string(),
                 links,
+                note,
             });
         }
     }

@@ -83,8 +83,9 @@ async fn stream_timeline(
     RawQuery(query): RawQuery,
     format: Format,
 ) -> Result<Response, AppError> {
-    let filter = params::parse_timeline(query.as_deref())?.filter;
+    let mut filter = params::parse_timeline(query.as_deref())?.filter;
     check_slugs_exist(&db, &filter).await?;
+    tl::prepare(&db, &mut filter).await?;
     // The head is rendered before streaming starts, so that a template error is a clean 500.
     let head = match format {
         Format::Json => "{\"events\":[\n".to_string(),
