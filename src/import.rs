@@ -14,6 +14,7 @@ use sqlx::SqlitePool;
 use crate::extract::{Extractor, Facts, Input};
 use crate::ingest::{self, Document};
 use crate::reference::{Reference, slugify};
+use crate::store::summary;
 use crate::store::write::{self, ArticleRecord, Saved};
 
 /// Bump when extraction rules change in a way that should re-extract unchanged files.
@@ -135,6 +136,10 @@ pub async fn import(
     }
     writer.finish().await?;
     readers.await?;
+    // The pages read whole-archive counts from summaries that any change marks stale.
+    if summary::events_if_fresh(pool).await?.is_none() {
+        summary::refresh_summaries(pool).await?;
+    }
     let counts: (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM quotes),
                 (SELECT COUNT(DISTINCT actor_id) FROM mentions)",

@@ -324,7 +324,7 @@ mod tests {
         speaker.mark_read(Some((2025, 3)));
         assert_eq!(speaker.unread(day(3, 28)), vec![Some((2025, 4))]);
         assert_eq!(speaker.unread(None), vec![None]);
-        assert_eq!(month_days((2024, 2)), Some((NaiveDate::from_ymd_opt(2024, 2, 1).unwrap(), NaiveDate::from_ymd_opt(2024, 2, 29).unwrap())));
+        assert_eq!(month_days((2024, 2)), Some((NaiveDate::from_ymd_opt(2024, 2, 1).expect("date"), NaiveDate::from_ymd_opt(2024, 2, 29).expect("date"))));
     }
 
     #[test]
