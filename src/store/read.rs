@@ -666,6 +666,7 @@ pub async fn compare_quotes(
     topics: &[String],
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    limit: i64,
 ) -> sqlx::Result<Vec<QuoteRow>> {
     let mut qb = QueryBuilder::new(QUOTE_COLUMNS);
     qb.push(" WHERE sp.slug IN (SELECT value FROM json_each(").push_bind(json_list(speakers)).push("))");
@@ -686,8 +687,12 @@ pub async fn compare_quotes(
     if let Some(to) = to {
         qb.push(" AND COALESCE(q.said_on, ar.published) <= ").push_bind(to.to_string());
     }
-    qb.push(" ORDER BY COALESCE(q.said_on, ar.published), ar.published, ar.id, q.start");
-    qb.build_query_as().fetch_all(pool).await
+    // The latest `limit`, read newest first and returned oldest first.
+    qb.push(" ORDER BY COALESCE(q.said_on, ar.published) DESC, ar.published DESC, ar.id DESC, q.start DESC LIMIT ")
+        .push_bind(limit);
+    let mut quotes: Vec<QuoteRow> = qb.build_query_as().fetch_all(pool).await?;
+    quotes.reverse();
+    Ok(quotes)
 }
 
 /// Events near `event` in time (within `days`) that share one of its people.

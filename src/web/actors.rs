@@ -25,19 +25,38 @@ const RECENT_EVENTS: i64 = 20;
 #[template(path = "actors.html")]
 pub struct ActorsPage {
     pub meta: PageMeta,
-    /// (kind heading, actors of that kind)
-    pub groups: Vec<(String, Vec<ActorSummary>)>,
+    pub groups: Vec<ActorGroup>,
 }
 
+/// The actors of one kind, most reported first.
+pub struct ActorGroup {
+    pub heading: String,
+    pub actors: Vec<ActorSummary>,
+    /// How many there are in all; the page lists the first `ACTORS_PER_KIND`.
+    pub total: usize,
+}
+
+/// Actors of one kind the list page shows; the JSON and CSV twins hold every one.
+const ACTORS_PER_KIND: usize = 250;
+
 pub async fn list_actors(State(db): State<SqlitePool>, origin: Origin) -> Result<ActorsPage, AppError> {
-    let mut groups: Vec<(String, Vec<ActorSummary>)> = Vec::new();
+    let mut groups: Vec<ActorGroup> = Vec::new();
     let actors = read::actors(&db).await?;
     let description = format!("{} actors in the diplomacy timeline.", actors.len());
     for actor in actors {
-        let heading = kind_heading(&actor.kind).to_string();
+        let heading = kind_heading(&actor.kind);
         match groups.last_mut() {
-            Some((h, list)) if *h == heading => list.push(actor),
-            _ => groups.push((heading, vec![actor])),
+            Some(group) if group.heading == heading => {
+                group.total += 1;
+                if group.actors.len() < ACTORS_PER_KIND {
+                    group.actors.push(actor);
+                }
+            }
+            _ => groups.push(ActorGroup {
+                heading: heading.to_string(),
+                actors: vec![actor],
+                total: 1,
+            }),
         }
     }
     Ok(ActorsPage {

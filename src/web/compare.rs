@@ -13,6 +13,9 @@ use super::params::{self, href};
 use super::timeline::check_slugs_exist;
 use crate::store::read::{self, Named};
 
+/// The latest quotes a comparison shows; earlier ones are a narrower date range away.
+const COMPARED_QUOTES: i64 = 500;
+
 /// A row of the comparison: one statement, in its speaker's column.
 pub struct Row {
     pub date: String,
@@ -32,6 +35,8 @@ pub struct ComparePage {
     pub topic_slugs: Vec<String>,
     pub from: String,
     pub to: String,
+    /// Whether earlier statements were left out.
+    pub truncated: bool,
 }
 
 pub async fn show_compare(
@@ -43,8 +48,12 @@ pub async fn show_compare(
     check_slugs_exist(&db, &filter).await?;
     let speakers = read::names_of_actors(&db, &filter.actors).await?;
     let topics = read::names_of_topics(&db, &filter.topics).await?;
+    let mut truncated = false;
     let rows = if speakers.len() >= 2 {
-        let quotes = read::compare_quotes(&db, &filter.actors, &filter.topics, filter.from, filter.to).await?;
+        let quotes =
+            read::compare_quotes(&db, &filter.actors, &filter.topics, filter.from, filter.to, COMPARED_QUOTES + 1).await?;
+        truncated = quotes.len() as i64 > COMPARED_QUOTES;
+        let quotes = quotes.into_iter().skip(usize::from(truncated)).collect();
         group_statements(quotes)
             .into_iter()
             .map(|statement| {
@@ -81,5 +90,6 @@ pub async fn show_compare(
         speakers,
         topics,
         rows,
+        truncated,
     })
 }
