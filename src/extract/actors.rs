@@ -352,7 +352,9 @@ fn title_regex(actors: &[ActorEntry]) -> (Option<WordRegex>, HashMap<String, usi
         alt(&quals),
         alt(&title_refs)
     );
-    (gazetteer_regex(&src, quals.iter().chain(&title_refs).map(|s| s.as_str())), qualifiers)
+    let names: Vec<&str> = quals.iter().map(|q| q.as_str()).collect();
+    let titles: Vec<&str> = titles.iter().map(String::as_str).collect();
+    (gazetteer_regex(&src, &names, &titles), qualifiers)
 }
 
 /// "the TITLE" over the role titles of the gazetteer's people.
@@ -364,17 +366,21 @@ fn bare_title_regex(actors: &[ActorEntry]) -> Option<WordRegex> {
         return None;
     }
     let src = format!(r"\b[Tt]he\s+(?i:({}))\b", titles.join("|"));
-    gazetteer_regex(&src, actors.iter().flat_map(|a| a.roles.iter().map(|r| r.title.as_str())))
+    let titles: Vec<&str> = actors.iter().flat_map(|a| a.roles.iter().map(|r| r.title.as_str())).collect();
+    gazetteer_regex(&src, &[], &titles)
 }
 
-/// A pattern of gazetteer `words` (names, titles) and spaces: of ASCII words when they are,
-/// else unable to match across the clause punctuation that none of them holds.
-fn gazetteer_regex<'a>(pattern: &str, words: impl Iterator<Item = &'a str>) -> Option<WordRegex> {
-    let words: Vec<&str> = words.collect();
-    if words.iter().all(|w| w.is_ascii() && !w.contains('_')) {
-        return WordRegex::words(pattern).ok();
+/// A pattern of ASCII words, gazetteer `names` as written and role `titles` in any case. The
+/// names' letters are known; the case variants of a title's are not, so such titles make it a
+/// pattern that cannot match across the clause punctuation none of them holds.
+fn gazetteer_regex(pattern: &str, names: &[&str], titles: &[&str]) -> Option<WordRegex> {
+    let no_mask = |w: &&str| !w.contains('_');
+    if titles.iter().all(|t| t.is_ascii()) && titles.iter().chain(names).all(no_mask) {
+        let letters: Vec<char> = names.iter().flat_map(|n| n.chars()).filter(|c| !c.is_ascii()).collect();
+        return WordRegex::words_and(pattern, &letters).ok();
     }
-    let stops: Vec<char> = CLAUSE_STOPS.iter().copied().filter(|&c| !words.iter().any(|w| w.contains(c))).collect();
+    let words = || titles.iter().chain(names);
+    let stops: Vec<char> = CLAUSE_STOPS.iter().copied().filter(|&c| !words().any(|w| w.contains(c))).collect();
     WordRegex::clauses(pattern, &stops).ok()
 }
 

@@ -61,9 +61,14 @@ impl<'h> Haystack<'h> {
         self.text
     }
 
-    /// The text as ASCII-word patterns with ASCII `\b` may search it, if they may.
-    fn ascii_view(&self) -> Option<&str> {
-        if self.letters.is_empty() { Some(self.text) } else { self.masked.as_deref() }
+    /// The text as a pattern of ASCII words that may match `letters` too may search it with
+    /// ASCII `\b`, if it may: a letter it could match cannot be masked.
+    fn ascii_view(&self, letters: &[char]) -> Option<&str> {
+        if self.letters.is_empty() {
+            return Some(self.text);
+        }
+        let matchable = |r: &Range<usize>| self.text[r.clone()].chars().any(|c| letters.contains(&c));
+        self.masked.as_deref().filter(|_| !self.letters.iter().any(matchable))
     }
 }
 
@@ -74,8 +79,9 @@ pub(crate) struct WordRegex {
 }
 
 enum Search {
-    /// With ASCII `\b`, on the masked text.
-    Masked(Regex),
+    /// With ASCII `\b`, on the masked text, unless it holds one of the `letters` the pattern
+    /// matches.
+    Masked { ascii: Regex, letters: Vec<char> },
     /// Without its opening `\b`, checked at each match.
     Opening(Regex),
     /// With ASCII `\b`, and the Unicode pattern, stretch by stretch.
@@ -95,8 +101,14 @@ impl WordRegex {
     /// A pattern that matches no `_` and no non-ASCII word character but those a `\d` or a
     /// case-insensitive `k` or `s` matches: ASCII words, digits, spaces, punctuation.
     pub(crate) fn words(pattern: &str) -> Result<Self, regex::Error> {
+        WordRegex::words_and(pattern, &[])
+    }
+
+    /// A pattern of ASCII words (as for `words`) and of words that may hold `letters`, matched
+    /// as written.
+    pub(crate) fn words_and(pattern: &str, letters: &[char]) -> Result<Self, regex::Error> {
         let unicode = Regex::new(pattern)?;
-        let search = Search::Masked(ascii_variant(pattern, &unicode));
+        let search = Search::Masked { ascii: ascii_variant(pattern, &unicode), letters: letters.to_vec() };
         Ok(WordRegex { unicode, search })
     }
 
@@ -121,9 +133,9 @@ impl WordRegex {
         let text = hay.text;
         let whole = |re: &'a Regex, text: &'a str| vec![Part { re, text, start: 0, opening: false }];
         let (ascii, stops) = match &self.search {
-            Search::Masked(re) => {
-                return match hay.ascii_view() {
-                    Some(view) => whole(re, view),
+            Search::Masked { ascii, letters } => {
+                return match hay.ascii_view(letters) {
+                    Some(view) => whole(ascii, view),
                     None => whole(&self.unicode, text),
                 };
             }
