@@ -712,19 +712,20 @@ pub(crate) const RELATED_EVENTS: &str = "SELECT e.id, e.slug, e.date_start, e.da
          ORDER BY abs(julianday(e.date_start) - julianday(me.date_start)), e.date_start, e.id
          LIMIT ?3";
 
-/// People with at least one statement, most quoted first: the compare page's choices.
+/// Leaders (people from the gazetteer) with at least one statement, most quoted first: the
+/// compare page's choices. The archive quotes tens of thousands of others, too many for one list.
 pub async fn quoted_people(pool: &SqlitePool) -> sqlx::Result<Vec<Named>> {
     if events_if_fresh(pool).await?.is_some() {
         return sqlx::query_as(
             "SELECT a.slug, a.name FROM summary_actors s JOIN actors a ON a.id = s.actor_id
-             WHERE a.kind = 'person' AND s.quotes > 0 ORDER BY s.quotes DESC, a.name",
+             WHERE a.kind = 'person' AND a.origin = 'gazetteer' AND s.quotes > 0 ORDER BY s.quotes DESC, a.name",
         )
         .fetch_all(pool)
         .await;
     }
     sqlx::query_as(
         "SELECT a.slug, a.name FROM actors a JOIN quotes q ON q.speaker_id = a.id
-         WHERE a.kind = 'person' GROUP BY a.id ORDER BY COUNT(*) DESC, a.name",
+         WHERE a.kind = 'person' AND a.origin = 'gazetteer' GROUP BY a.id ORDER BY COUNT(*) DESC, a.name",
     )
     .fetch_all(pool)
     .await

@@ -77,7 +77,16 @@ pub async fn show_compare(
     let description = format!("{} statements side by side, in time order.", rows.len());
     Ok(ComparePage {
         meta: PageMeta::new(&origin, &href("/compare", &filter), title, description),
-        people: read::quoted_people(&db).await?,
+        people: {
+            // Leaders from the gazetteer, and whoever else this comparison names.
+            let mut people = read::quoted_people(&db).await?;
+            for speaker in &speakers {
+                if !people.iter().any(|p| p.slug == speaker.slug) {
+                    people.push(speaker.clone());
+                }
+            }
+            people
+        },
         topic_options: read::topics(&db)
             .await?
             .into_iter()
