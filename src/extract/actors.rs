@@ -194,15 +194,15 @@ impl ActorMatcher {
                 continue;
             };
             // "French President Emmanuel Macron": the name that follows is the mention.
-            let rest = text[whole.end()..].trim_start_matches(' ');
+            let rest = text[whole.end..].trim_start_matches(' ');
             if rest.starts_with(|c: char| c.is_uppercase()) {
                 continue;
             }
-            let span = Span { start: whole.start(), end: whole.end() };
+            let span = whole;
             let Some(sentence) = sentence_of(span) else { continue };
-            let Some(&q) = self.qualifiers.get(qual.as_str()) else { continue };
-            let Some(holder) = self.office_holder(q, title.as_str(), published) else { continue };
-            mentions.retain(|m| !(m.span.start >= whole.start() && m.span.end <= whole.end()));
+            let Some(&q) = self.qualifiers.get(&text[qual.start..qual.end]) else { continue };
+            let Some(holder) = self.office_holder(q, &text[title.start..title.end], published) else { continue };
+            mentions.retain(|m| !(m.span.start >= whole.start && m.span.end <= whole.end));
             mentions.push(Mention {
                 actor: self.actors[holder].slug.clone(),
                 span,
@@ -226,9 +226,9 @@ impl ActorMatcher {
         let mut found = Vec::new();
         for caps in re.captures_all(hay) {
             let (Some(whole), Some(title)) = (caps.get(0), caps.get(1)) else { continue };
-            let rest = text[whole.end()..].trim_start_matches(' ');
-            let covered = mentions.iter().any(|m| m.span.start < whole.end() && whole.start() < m.span.end);
-            let span = Span { start: whole.start(), end: whole.end() };
+            let rest = text[whole.end..].trim_start_matches(' ');
+            let covered = mentions.iter().any(|m| m.span.start < whole.end && whole.start < m.span.end);
+            let span = whole;
             let Some(sentence) = sentence_of(span) else { continue };
             if covered || rest.starts_with(|c: char| c.is_uppercase()) {
                 continue;
@@ -236,11 +236,11 @@ impl ActorMatcher {
             let holds = |slug: &str| {
                 self.actor(slug).is_some_and(|a| {
                     a.roles.iter().any(|r| {
-                        r.title.eq_ignore_ascii_case(title.as_str()) && published.is_none_or(|d| r.held_on(d))
+                        r.title.eq_ignore_ascii_case(&text[title.start..title.end]) && published.is_none_or(|d| r.held_on(d))
                     })
                 })
             };
-            let Some(antecedent) = mentions.iter().rev().find(|m| m.span.end <= whole.start() && holds(&m.actor)) else {
+            let Some(antecedent) = mentions.iter().rev().find(|m| m.span.end <= whole.start && holds(&m.actor)) else {
                 continue;
             };
             found.push(Mention {
@@ -303,19 +303,21 @@ impl ActorMatcher {
                 roles: vec![Role { title: tidy_title(title), of: None, from: None, to: None }],
             });
         };
+        let text = hay.text();
+        let at = |s: Span| &text[s.start..s.end];
         for caps in self.intro_title.captures_all(hay) {
             if let (Some(t), Some(n)) = (caps.get(1), caps.get(2)) {
-                add(n.as_str(), n.start(), t.as_str());
+                add(at(n), n.start, at(t));
             }
         }
         for caps in self.intro_apposition.captures_all(hay) {
             if let (Some(n), Some(t)) = (caps.get(1), caps.get(2)) {
-                add(n.as_str(), n.start(), t.as_str());
+                add(at(n), n.start, at(t));
             }
         }
         for caps in self.intro_of.captures_all(hay) {
             if let (Some(n), Some(org)) = (caps.get(1), caps.get(2)) {
-                add(n.as_str(), n.start(), &format!("of the {}", org.as_str().trim()));
+                add(at(n), n.start, &format!("of the {}", at(org).trim()));
             }
         }
         out

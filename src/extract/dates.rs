@@ -5,7 +5,7 @@
 use aho_corasick::AhoCorasick;
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 
-use crate::extract::words::{Haystack, WordRegex};
+use crate::extract::words::{Groups, Haystack, WordRegex};
 use crate::extract::{DateFact, Precision, Provenance, Sentence, Span};
 
 const MONTH: &str = r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|Aug(?:ust|\.)?|Sep(?:tember|t\.|t|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)";
@@ -115,14 +115,14 @@ impl DateFinder {
                 }
                 for caps in re.captures_all(&hay) {
                     let Some(m) = caps.get(0) else { continue };
-                    if claimed.iter().any(|&(a, b)| m.start() < b && a < m.end()) {
+                    if claimed.iter().any(|&(a, b)| m.start < b && a < m.end) {
                         continue;
                     }
-                    claimed.push((m.start(), m.end()));
-                    let ctx = Ctx { body, at: m.start(), published, finder: self };
+                    claimed.push((m.start, m.end));
+                    let ctx = Ctx { body, at: m.start, published, finder: self };
                     let Some(r) = resolve(*pattern, &caps, &ctx) else { continue };
                     found.push(DateFact {
-                        span: Span { start: s.span.start + m.start(), end: s.span.start + m.end() },
+                        span: Span { start: s.span.start + m.start, end: s.span.start + m.end },
                         sentence: idx,
                         start: r.start,
                         end: r.end,
@@ -166,8 +166,8 @@ fn day(d: Option<NaiveDate>, rule: &'static str, confidence: f32) -> Resolved {
     Resolved { start: d, end: d, precision: Precision::Day, rule, confidence }
 }
 
-fn resolve(pattern: Pattern, caps: &regex::Captures<'_>, ctx: &Ctx<'_>) -> Option<Resolved> {
-    let g = |i: usize| caps.get(i).map(|m| m.as_str());
+fn resolve(pattern: Pattern, caps: &Groups, ctx: &Ctx<'_>) -> Option<Resolved> {
+    let g = |i: usize| caps.get(i).map(|m| &ctx.body[m.start..m.end]);
     let num = |i: usize| g(i).and_then(|s| s.parse::<u32>().ok());
     match pattern {
         Pattern::RangeMonthDay | Pattern::RangeDayMonth => {

@@ -113,7 +113,7 @@ impl EventFinder {
         let hay = Haystack::new(body);
         for (re, kind) in &self.triggers {
             for m in re.find_all(&hay) {
-                let t = Span { start: span.start + m.start(), end: span.start + m.end() };
+                let t = Span { start: span.start + m.start, end: span.start + m.end };
                 let quoted = ctx.regions.iter().any(|r| t.start >= r.outer.start && t.end <= r.outer.end);
                 if !quoted && !out.iter().any(|o| o.span.start < t.end && t.start < o.span.end) {
                     out.push(Trigger { span: t, kind: *kind });

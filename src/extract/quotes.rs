@@ -7,8 +7,7 @@
 use chrono::NaiveDate;
 use regex::Regex;
 
-use crate::extract::words::{CLAUSE_STOPS, Haystack, WordRegex};
-
+use crate::extract::words::{Haystack, WordRegex};
 use crate::extract::{DateFact, Mention, Precision, Provenance, QuoteFact, Sentence, Span, Speaker};
 
 pub(crate) struct QuoteFinder {
@@ -61,19 +60,16 @@ pub(crate) struct Context<'a> {
 impl QuoteFinder {
     pub(crate) fn new() -> Self {
         let re = |s: &str| Regex::new(s).expect("static quote regex");
+        // Letters only in `\w`, `.` and `[^,“”"]`, which match `_` as well.
         let words = |s: &str| WordRegex::words(s).expect("static quote regex");
-        // Sources are words and spaces, never across clause punctuation.
-        let sources = |s: &str| WordRegex::clauses(s, CLAUSE_STOPS).expect("static quote regex");
         QuoteFinder {
             verb: words(r"\b(?:said|says|say|told|tells|stated|states|added|adds|noted|notes|wrote|writes|explained|insisted|insists|warned|warns|claimed|claims|announced|announces|argued|argues|emphasi[sz]ed|stressed|declared|asked|replied|answered|posted|tweeted|reported|reports|described|urged|acknowledged|admitted|suggested|remarked|commented|recalled|conceded|vowed|promised|predicted|cautioned|pointed to|pointed out|accused|accusing|called|calling|saying|adding|noting|writing|telling|insisting|arguing|warning|describing|stressing|according to|According to)\b"),
-            unnamed: sources(r"(?i)\b(?:a|an|one|the|another|two|three|four|five|several|some|other)\s+(?:(?:[\w.’'-]+\s+){0,3}?(?:official|diplomat|source|aide|spokesperson|spokesman|spokeswoman|insider|negotiator)s?|(?:people|persons|sources?)\s+(?:familiar with|briefed on|close to|with knowledge of)\s+(?:the\s+)?[\w-]+)\b"),
-            unnamed_plural: sources(r"\b(?:[A-Z][\w.-]*\s+)?(?:officials|diplomats|sources)\b"),
+            unnamed: words(r"(?i)\b(?:a|an|one|the|another|two|three|four|five|several|some|other)\s+(?:(?:[\w.’'-]+\s+){0,3}?(?:official|diplomat|source|aide|spokesperson|spokesman|spokeswoman|insider|negotiator)s?|(?:people|persons|sources?)\s+(?:familiar with|briefed on|close to|with knowledge of)\s+(?:the\s+)?[\w-]+)\b"),
+            unnamed_plural: words(r"\b(?:[A-Z][\w.-]*\s+)?(?:officials|diplomats|sources)\b"),
             pronoun: words(r"\b(?:[Hh]e|[Ss]he)\b"),
-            // Anchored at the end and spanning anything: searched whole.
-            quoted_saying: WordRegex::clauses(r"\bquoted\s*$|\bquoted\b.*\b(?:as\s+)?saying\b", &[]).expect("static quote regex"),
+            quoted_saying: words(r"\bquoted\s*$|\bquoted\b.*\b(?:as\s+)?saying\b"),
             scare: re(r"(?i)(?:so-called|so called|dubbed|known as|termed|the term|the phrase|the word|labelled|labeled|branded)\s*$"),
-            // Cannot hold a quote mark.
-            aside: WordRegex::clauses(r",\s+(?:who|which|whose|where|a|an|the|head|chief|director|former|deputy|leader|member|spokesman|spokeswoman|spokesperson|minister|secretary|adviser|advisor)\b[^,“”\x22]*,", &['"', '“', '”']).expect("static quote regex"),
+            aside: words(r",\s+(?:who|which|whose|where|a|an|the|head|chief|director|former|deputy|leader|member|spokesman|spokeswoman|spokesperson|minister|secretary|adviser|advisor)\b[^,“”\x22]*,"),
         }
     }
 
@@ -150,11 +146,11 @@ impl QuoteFinder {
             .collect();
         let mut unnamed: Vec<(Span, String)> = Vec::new();
         let hay = Haystack::new(ctx.text);
-        for m in self.unnamed.find_all(&hay).into_iter().chain(self.unnamed_plural.find_all(&hay)) {
-            let span = Span { start: m.start(), end: m.end() };
+        for span in self.unnamed.find_all(&hay).into_iter().chain(self.unnamed_plural.find_all(&hay)) {
+            let desc = &ctx.text[span.start..span.end];
             let overlaps = unnamed.iter().any(|(s, _)| s.start < span.end && span.start < s.end);
-            if outside(span) && !overlaps && !m.as_str().contains('\n') {
-                unnamed.push((span, m.as_str().to_string()));
+            if outside(span) && !overlaps && !desc.contains('\n') {
+                unnamed.push((span, desc.to_string()));
             }
         }
         unnamed.sort_by_key(|u| u.0.start);
@@ -163,8 +159,7 @@ impl QuoteFinder {
             slots.retain(|s| !(s.span.start < span.end && span.start < s.span.end && !s.personal));
             slots.push(Slot { span: *span, speaker: Speaker::Unnamed(resolved), personal: true });
         }
-        for m in self.pronoun.find_all(&hay) {
-            let span = Span { start: m.start(), end: m.end() };
+        for span in self.pronoun.find_all(&hay) {
             if !outside(span) {
                 continue;
             }
@@ -195,7 +190,7 @@ impl QuoteFinder {
         let pre_text = &text[pre.start..pre.end];
         // "An EU diplomat quoted Macron saying, ...": the quoted one speaks, the other relays.
         if let Some(m) = self.quoted_saying.find(&Haystack::new(pre_text)) {
-            let at = pre.start + m.start();
+            let at = pre.start + m.start;
             let relay = slots.iter().rev().find(|s| s.span.end <= at && s.span.start >= pre.start && s.personal);
             let said = slots.iter().find(|s| s.span.start >= at && s.span.end <= pre.end && s.personal);
             if let Some(said) = said {
@@ -231,8 +226,8 @@ impl QuoteFinder {
         let rest = &text[post.start..post.end];
         let skip = rest.len() - rest.trim_start_matches([',', '.', ' ', '\n']).len();
         let at = post.start + skip;
-        if let Some(v) = self.verb.find(&Haystack::new(&text[at..post.end])).filter(|v| v.start() == 0) {
-            let after = at + v.end();
+        if let Some(v) = self.verb.find(&Haystack::new(&text[at..post.end])).filter(|v| v.start == 0) {
+            let after = at + v.end;
             return slots
                 .iter()
                 .find(|s| s.span.start >= after && s.span.start <= after + 1 && s.span.start < post.end)
@@ -249,27 +244,27 @@ impl QuoteFinder {
         let Some(verb) = self.verb.find_all(&masked_hay).pop() else {
             return colon_subject(text, slots, pre);
         };
-        let v_start = pre.start + verb.start();
-        let v_end = pre.start + verb.end();
+        let v_start = pre.start + verb.start;
+        let v_end = pre.start + verb.end;
         let visible = |s: &&Slot| {
             s.span.start >= pre.start && s.span.end <= pre.end && masked.as_bytes()[s.span.start - pre.start] != b'_'
         };
         // "..., another diplomat said, while the second diplomat was cautious: ...": the colon's
         // own clause, after the verb's, holds the speaker.
         let colon_clause = masked.trim_end().ends_with(':').then(|| masked.rfind([',', ';'])).flatten();
-        if let Some(c) = colon_clause.filter(|&c| c >= verb.end()) {
+        if let Some(c) = colon_clause.filter(|&c| c >= verb.end) {
             let clause = Span { start: pre.start + c + 1, end: pre.end };
             if let Some(found) = colon_subject(text, slots, clause) {
                 return Some(found);
             }
         }
-        let word = verb.as_str();
+        let word = &masked[verb.start..verb.end];
         if word.eq_ignore_ascii_case("according to") {
             return slots.iter().find(|s| s.span.start >= v_end && s.span.start <= v_end + 1).map(|s| (s.clone(), "quote.according_to"));
         }
         let before: Vec<&Slot> = slots.iter().filter(visible).filter(|s| s.span.end <= v_start).collect();
         // "Putin turned to Trump and said: ...": a coordinated verb shares the clause's subject.
-        let coordinated = masked[..verb.start()].trim_end().ends_with(" and");
+        let coordinated = masked[..verb.start].trim_end().ends_with(" and");
         let subject = if word.ends_with("ing") || coordinated {
             // "..., calling it ...": the subject of the main clause, its first actor.
             before.iter().find(|s| s.personal).or_else(|| before.first())
@@ -295,8 +290,8 @@ impl QuoteFinder {
             return None;
         }
         let tail = &text[at..sent.end];
-        if let Some(v) = self.verb.find(&Haystack::new(tail)).filter(|v| v.start() == 0) {
-            let after = at + v.end();
+        if let Some(v) = self.verb.find(&Haystack::new(tail)).filter(|v| v.start == 0) {
+            let after = at + v.end;
             return slots.iter().find(|s| s.span.start >= after && s.span.start <= after + 1).map(|s| (s.clone(), "quote.tail_said_x"));
         }
         let slot = slots.iter().find(|s| s.span.start >= at && s.span.start < sent.end && titled_gap(&text[at..s.span.start]))?;
@@ -311,7 +306,7 @@ impl QuoteFinder {
             Some((w, r)) if w.ends_with("ly") || matches!(w, "also" | "later" | "then" | "has" | "had" | "have") => r,
             _ => rest,
         };
-        self.verb.find(&Haystack::new(rest)).is_some_and(|v| v.start() == 0)
+        self.verb.find(&Haystack::new(rest)).is_some_and(|v| v.start == 0)
     }
 
     /// The day of the speech, when the sentence dates it outside its quotes and not in the
@@ -322,7 +317,7 @@ impl QuoteFinder {
             .aside
             .find_all(&Haystack::new(&ctx.text[sent.start..sent.end]))
             .into_iter()
-            .map(|m| Span { start: sent.start + m.start(), end: sent.start + m.end() })
+            .map(|m| Span { start: sent.start + m.start, end: sent.start + m.end })
             .collect();
         let within = |d: &DateFact, s: &Span| d.span.start >= s.start && d.span.end <= s.end;
         ctx.dates
@@ -338,8 +333,8 @@ impl QuoteFinder {
     fn mask_asides(&self, text: &str) -> String {
         let mut masked = text.to_string();
         for m in self.aside.find_all(&Haystack::new(text)) {
-            let fill = "_".repeat(m.len());
-            masked.replace_range(m.range(), &fill);
+            let fill = "_".repeat(m.end - m.start);
+            masked.replace_range(m.start..m.end, &fill);
         }
         masked
     }

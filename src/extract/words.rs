@@ -7,19 +7,23 @@
 //! quotes and dashes are word characters under neither. So each pattern is searched in one of
 //! three ways that give exactly the Unicode pattern's matches:
 //!
-//! - a pattern of ASCII words (`WordRegex::words`) searches, with ASCII `\b`, a copy of the text
-//!   whose letters are masked by `_`: an ASCII word character the pattern cannot match either,
-//!   of the same length, so every `\b` and every offset stays as it was;
+//! - a pattern that cannot tell a letter from `_` (`WordRegex::words`) searches, with ASCII
+//!   `\b`, a copy of the text whose letters are masked by `_`, an ASCII word character, of the
+//!   same length: every `\b`, every offset and so every match stays as it was;
 //! - a pattern whose only `\b` opens it (`WordRegex::opening`) is searched without it, and a
 //!   match that does not start on a Unicode word boundary is dropped for the next one;
 //! - any other (`WordRegex::clauses`) searches with ASCII `\b` every stretch of text without a
 //!   letter, and with Unicode `\b` the stretches with one; stretches are cut at characters no
 //!   match can contain, so that no match straddles two.
+//!
+//! Matches come as spans, not strings: a masked copy would spell them wrong.
 
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::{Captures, Match, Regex};
+use regex::{Captures, Regex};
+
+use crate::extract::Span;
 
 /// Characters a Unicode `\b` counts as word characters and an ASCII one does not. `\w` is the
 /// very table the regex crate's Unicode `\b` looks at.
@@ -98,14 +102,16 @@ struct Part<'a> {
 }
 
 impl WordRegex {
-    /// A pattern that matches no `_` and no non-ASCII word character but those a `\d` or a
-    /// case-insensitive `k` or `s` matches: ASCII words, digits, spaces, punctuation.
+    /// A pattern that matches a non-ASCII letter wherever it matches `_`: it matches neither
+    /// (ASCII words, spaces, punctuation) or both (`\w`, `.`, a class such as `[^,]`). Digits,
+    /// the Kelvin sign and the long s are told apart (by `\d`, `(?i)k`, `(?i)s`), and never
+    /// masked.
     pub(crate) fn words(pattern: &str) -> Result<Self, regex::Error> {
         WordRegex::words_and(pattern, &[])
     }
 
-    /// A pattern of ASCII words (as for `words`) and of words that may hold `letters`, matched
-    /// as written.
+    /// A pattern as for `words` but that also matches `letters`, and not `_`, in words it
+    /// spells out.
     pub(crate) fn words_and(pattern: &str, letters: &[char]) -> Result<Self, regex::Error> {
         let unicode = Regex::new(pattern)?;
         let search = Search::Masked { ascii: ascii_variant(pattern, &unicode), letters: letters.to_vec() };
@@ -175,58 +181,67 @@ impl WordRegex {
     /// Up to `limit` matches, in order, or `None` on an empty match: the crate steps over those
     /// by rules of its own, so the caller then searches with the Unicode pattern. (The
     /// extractor's patterns all match at least a word.)
-    fn run<'a, T>(
-        &'a self,
-        hay: &'a Haystack<'_>,
-        limit: usize,
-        search: impl Fn(&Regex, &'a str, usize) -> Option<T>,
-        range: impl Fn(&T) -> Range<usize>,
-    ) -> Option<Vec<T>> {
+    fn run<T>(&self, hay: &Haystack<'_>, limit: usize, search: impl Fn(&Regex, &str, usize) -> Option<(Span, T)>) -> Option<Vec<T>> {
         let mut out = Vec::new();
         for part in self.parts(hay) {
             let mut at = part.start;
             while out.len() < limit
-                && let Some(found) = search(part.re, part.text, at)
+                && let Some((span, found)) = search(part.re, part.text, at)
             {
-                let r = range(&found);
-                if r.is_empty() {
+                if span.start == span.end {
                     return None;
                 }
-                if part.opening && !word_boundary(part.text, r.start) {
-                    at = r.start + part.text[r.start..].chars().next().map_or(1, char::len_utf8);
+                if part.opening && !word_boundary(part.text, span.start) {
+                    at = span.start + part.text[span.start..].chars().next().map_or(1, char::len_utf8);
                     continue;
                 }
-                at = r.end;
+                at = span.end;
                 out.push(found);
             }
         }
         Some(out)
     }
 
-    /// Every match's captures, in order, as `Regex::captures_iter` would give them.
-    pub(crate) fn captures_all<'a>(&'a self, hay: &'a Haystack<'_>) -> Vec<Captures<'a>> {
-        let span = |c: &Captures<'_>| c.get(0).map_or(0..0, |m| m.range());
-        self.run(hay, usize::MAX, |re, text, at| re.captures_at(text, at), span)
-            .unwrap_or_else(|| self.unicode.captures_iter(hay.text).collect())
+    /// Every match with its groups, in order, as `Regex::captures_iter` would find them.
+    pub(crate) fn captures_all(&self, hay: &Haystack<'_>) -> Vec<Groups> {
+        let groups = |caps: &Captures<'_>| Groups(caps.iter().map(|m| m.map(|m| span(&m))).collect());
+        let search = |re: &Regex, text: &str, at| re.captures_at(text, at).and_then(|c| Some((span(&c.get(0)?), groups(&c))));
+        self.run(hay, usize::MAX, search)
+            .unwrap_or_else(|| self.unicode.captures_iter(hay.text).map(|c| groups(&c)).collect())
     }
 
-    /// Every match, in order, as `Regex::find_iter` would give them.
-    pub(crate) fn find_all<'a>(&'a self, hay: &'a Haystack<'_>) -> Vec<Match<'a>> {
-        self.run(hay, usize::MAX, |re, text, at| re.find_at(text, at), Match::range)
-            .unwrap_or_else(|| self.unicode.find_iter(hay.text).collect())
+    /// Every match, in order, as `Regex::find_iter` would find them.
+    pub(crate) fn find_all(&self, hay: &Haystack<'_>) -> Vec<Span> {
+        let search = |re: &Regex, text: &str, at| re.find_at(text, at).map(|m| (span(&m), span(&m)));
+        self.run(hay, usize::MAX, search).unwrap_or_else(|| self.unicode.find_iter(hay.text).map(|m| span(&m)).collect())
     }
 
-    /// The first match, as `Regex::find` would give it.
-    pub(crate) fn find<'a>(&'a self, hay: &'a Haystack<'_>) -> Option<Match<'a>> {
-        match self.run(hay, 1, |re, text, at| re.find_at(text, at), Match::range) {
+    /// The first match, as `Regex::find` would find it.
+    pub(crate) fn find(&self, hay: &Haystack<'_>) -> Option<Span> {
+        let search = |re: &Regex, text: &str, at| re.find_at(text, at).map(|m| (span(&m), span(&m)));
+        match self.run(hay, 1, search) {
             Some(found) => found.into_iter().next(),
-            None => self.unicode.find(hay.text),
+            None => self.unicode.find(hay.text).map(|m| span(&m)),
         }
     }
 
     pub(crate) fn is_match(&self, hay: &Haystack<'_>) -> bool {
         self.find(hay).is_some()
     }
+}
+
+/// A match of a pattern: the spans of the whole match and of its groups, in the searched text.
+pub(crate) struct Groups(Vec<Option<Span>>);
+
+impl Groups {
+    /// The span of group `i`, the whole match for 0, if it took part in the match.
+    pub(crate) fn get(&self, i: usize) -> Option<Span> {
+        self.0.get(i).copied().flatten()
+    }
+}
+
+fn span(m: &regex::Match<'_>) -> Span {
+    Span { start: m.start(), end: m.end() }
 }
 
 /// Whether a Unicode `\b` holds at `at`.
@@ -269,7 +284,7 @@ mod tests {
     use super::*;
 
     const TEXTS: &[&str] = &[
-        "Foreign Minister Sybiha met Orbán, “the Hungarian leader”, on Monday.",
+        "Foreign Minister Sybiha met Orbán, “the Hungarian leader”, on Monday. Orbán said so.",
         "Erdoğan said Støre and Sánchez will meet; François Noël, a senior aide, agreed.",
         "éthe president said: “Ωminister Jane Doe” (ministerΩ John Smith) Ñ the official ß",
         "plain ascii text with the minister Jane Doe and no accents",
@@ -283,15 +298,13 @@ mod tests {
         let plain = Regex::new(plain).expect("pattern");
         for text in TEXTS {
             let hay = Haystack::new(text);
-            let spans = |caps: &[Captures<'_>]| -> Vec<Vec<Option<(usize, usize)>>> {
-                caps.iter().map(|c| c.iter().map(|m| m.map(|m| (m.start(), m.end()))).collect()).collect()
-            };
-            let expected: Vec<Captures<'_>> = plain.captures_iter(text).collect();
-            assert_eq!(spans(&words.captures_all(&hay)), spans(&expected), "{plain} on {text:?}");
-            let found: Vec<(usize, usize)> = words.find_all(&hay).iter().map(|m| (m.start(), m.end())).collect();
-            let expected: Vec<(usize, usize)> = plain.find_iter(text).map(|m| (m.start(), m.end())).collect();
+            let found: Vec<Vec<Option<Span>>> = words.captures_all(&hay).into_iter().map(|g| g.0).collect();
+            let expected: Vec<Vec<Option<Span>>> =
+                plain.captures_iter(text).map(|c| c.iter().map(|m| m.map(|m| span(&m))).collect()).collect();
             assert_eq!(found, expected, "{plain} on {text:?}");
-            assert_eq!(words.find(&hay).map(|m| m.range()), plain.find(text).map(|m| m.range()));
+            let expected: Vec<Span> = plain.find_iter(text).map(|m| span(&m)).collect();
+            assert_eq!(words.find_all(&hay), expected, "{plain} on {text:?}");
+            assert_eq!(words.find(&hay), plain.find(text).map(|m| span(&m)));
             assert_eq!(words.is_match(&hay), plain.is_match(text));
         }
     }
@@ -302,6 +315,11 @@ mod tests {
         same(r"\b(?:[Hh]e|[Ss]he)\b", words(r"\b(?:[Hh]e|[Ss]he)\b"));
         same(r"(?i)\b(?:the|a)\s+(minister|official|aide|said|week)\b", words(r"(?i)\b(?:the|a)\s+(minister|official|aide|said|week)\b"));
         same(r"\b(\d{1,2})\s+(?:May|June)\b$", words(r"\b(\d{1,2})\s+(?:May|June)\b$"));
+        same(r"(?i)\b(?:the|a)\s+([\w.-]+\s+){0,2}?(minister|aide)s?\b", words(r"(?i)\b(?:the|a)\s+([\w.-]+\s+){0,2}?(minister|aide)s?\b"));
+        same(r",\s+(?:the|a)\b[^,“”]*,", words(r",\s+(?:the|a)\b[^,“”]*,"));
+        same(r"\bsaid\b.*\b(aide|week)\b", words(r"\bsaid\b.*\b(aide|week)\b"));
+        let names = WordRegex::words_and(r"\b(Orbán|Doeé|Jane)\s+(?i:minister|said)\b", &['á', 'é']).expect("pattern");
+        same(r"\b(Orbán|Doeé|Jane)\s+(?i:minister|said)\b", names);
         let opening = |p: &str| WordRegex::opening(p).expect("pattern");
         same(r"\b(?:(?i:minister)\s+([A-Z]\w+(?:\s+[A-Z]\w+)?))", opening(r"(?i:minister)\s+([A-Z]\w+(?:\s+[A-Z]\w+)?)"));
         same(r"\b(?:[A-Z][\p{L}'’-]+)", opening(r"[A-Z][\p{L}'’-]+"));
