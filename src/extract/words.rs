@@ -38,9 +38,9 @@ pub(crate) struct Haystack<'h> {
     text: &'h str,
     /// Where the non-ASCII word characters are.
     letters: Vec<Range<usize>>,
-    /// The text with those masked by `_`, when they are all letters no ASCII-word pattern can
-    /// match: not a digit (`\d` matches any), nor the Kelvin sign or the long s (`(?i)k` and
-    /// `(?i)s` match them).
+    /// The text with those masked by `_`, unless one is a digit (`\d` matches any), the Kelvin
+    /// sign or the long s (`(?i)k` and `(?i)s` match them), which a `words` pattern may tell
+    /// from `_`.
     masked: Option<String>,
 }
 
@@ -65,8 +65,9 @@ impl<'h> Haystack<'h> {
         self.text
     }
 
-    /// The text as a pattern of ASCII words that may match `letters` too may search it with
-    /// ASCII `\b`, if it may: a letter it could match cannot be masked.
+    /// The text that a `words` pattern matching `letters` as well searches with ASCII `\b`: as
+    /// it is when it has no letters, else masked, unless it holds one of `letters`, which must
+    /// then be searched with the Unicode pattern.
     fn ascii_view(&self, letters: &[char]) -> Option<&str> {
         if self.letters.is_empty() {
             return Some(self.text);
