@@ -92,7 +92,7 @@ impl ActorMatcher {
         let nouns = r"spokesperson|spokeswoman|spokesman|minister|secretary|adviser|advisor|envoy|ambassador|aide|commander|analyst|director|researcher|fellow|professor|expert|lawmaker|senator|mayor|governor|chairman|chairwoman|negotiator|economist|general|historian|scholar|strategist|planner|officer|official|diplomat|head|chief|leader|politician";
         // Lowercase words that may qualify a title ("White House press secretary").
         let modifiers = "press|foreign|deputy|senior|chief|former|top|national|security|defen[cs]e|policy|military|special|presidential|prime|first|economy|finance|interior";
-        // Each opens on a word boundary: `\b(...)`.
+        // `\b(...)`, as is `intro_of`.
         let intro_title = WordRegex::opening(&format!(
             r"((?:(?:[A-Z][\p{{L}}.'’-]*|{modifiers})\s+){{0,4}}?(?i:{nouns}))\s+(?:(?:Prince|Princess|Sheikh|Sir|Dame)\s+)?({name})"
         ))

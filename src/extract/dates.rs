@@ -97,13 +97,16 @@ impl DateFinder {
         let mut out = Vec::new();
         for (idx, s) in sentences.iter().enumerate() {
             let body = &text[s.span.start..s.span.end];
-            let mut claimed: Vec<(usize, usize)> = Vec::new();
-            let mut found: Vec<DateFact> = Vec::new();
-            let hay = Haystack::new(body);
             let month = self.months.is_match(body);
             let day = body.contains("day");
             // `(?i)k` matches the Kelvin sign too.
             let relative = self.relative.is_match(body) || body.contains('\u{212A}');
+            if !(month || day || relative) {
+                continue;
+            }
+            let hay = Haystack::new(body);
+            let mut claimed: Vec<(usize, usize)> = Vec::new();
+            let mut found: Vec<DateFact> = Vec::new();
             for (pattern, re) in &self.patterns {
                 let cued = match pattern.cue() {
                     Cue::Month => month,

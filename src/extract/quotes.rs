@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use crate::extract::words::{Haystack, WordRegex};
-
 use crate::extract::{DateFact, Mention, Precision, Provenance, QuoteFact, Sentence, Span, Speaker};
 
 pub(crate) struct QuoteFinder {
