@@ -19,7 +19,7 @@
 //! Matches come as spans, not strings: a masked copy would spell them wrong.
 
 use std::ops::Range;
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use regex::{Captures, Regex};
 
@@ -79,7 +79,11 @@ impl<'h> Haystack<'h> {
 
 /// A pattern whose `\b` are Unicode word boundaries, searched the fast way that is the same.
 pub(crate) struct WordRegex {
-    unicode: Regex,
+    /// The pattern as written, with Unicode `\b`.
+    pattern: String,
+    /// `pattern` compiled when a text first needs it: most never do, and compiling every
+    /// pattern twice would slow the start of each import.
+    unicode: OnceLock<Regex>,
     search: Search,
 }
 
@@ -114,25 +118,32 @@ impl WordRegex {
     /// A pattern as for `words` but that also matches `letters`, and not `_`, in words it
     /// spells out.
     pub(crate) fn words_and(pattern: &str, letters: &[char]) -> Result<Self, regex::Error> {
-        let unicode = Regex::new(pattern)?;
-        let search = Search::Masked { ascii: ascii_variant(pattern, &unicode), letters: letters.to_vec() };
-        Ok(WordRegex { unicode, search })
+        let search = Search::Masked { ascii: Regex::new(&ascii_boundaries(pattern))?, letters: letters.to_vec() };
+        Ok(WordRegex::with(pattern, search))
     }
 
     /// A pattern `\b(?:rest)` with no other `\b`.
     pub(crate) fn opening(rest: &str) -> Result<Self, regex::Error> {
-        let unicode = Regex::new(&format!(r"\b(?:{rest})"))?;
         let search = Search::Opening(Regex::new(rest)?);
-        Ok(WordRegex { unicode, search })
+        Ok(WordRegex::with(&format!(r"\b(?:{rest})"), search))
     }
 
     /// Any pattern that matches no text holding one of `stops` (non-word characters; none at
     /// all when the pattern could match anything, or anchors to an end with `^` or `$`, which
     /// a stretch's own ends would fake).
     pub(crate) fn clauses(pattern: &str, stops: &[char]) -> Result<Self, regex::Error> {
-        let unicode = Regex::new(pattern)?;
-        let search = Search::Clauses { ascii: ascii_variant(pattern, &unicode), stops: stops.to_vec() };
-        Ok(WordRegex { unicode, search })
+        let search = Search::Clauses { ascii: Regex::new(&ascii_boundaries(pattern))?, stops: stops.to_vec() };
+        Ok(WordRegex::with(pattern, search))
+    }
+
+    fn with(pattern: &str, search: Search) -> Self {
+        WordRegex { pattern: pattern.to_string(), unicode: OnceLock::new(), search }
+    }
+
+    fn unicode(&self) -> &Regex {
+        // A Unicode `\b` compiles to as much as an ASCII one, so the pattern compiles as its
+        // search did (an opening `\b` adds one state to its search's).
+        self.unicode.get_or_init(|| Regex::new(&self.pattern).expect("compiles as its search did"))
     }
 
     /// The searches that together find the Unicode pattern's matches in `hay`, in order.
@@ -143,7 +154,7 @@ impl WordRegex {
             Search::Masked { ascii, letters } => {
                 return match hay.ascii_view(letters) {
                     Some(view) => whole(ascii, view),
-                    None => whole(&self.unicode, text),
+                    None => whole(self.unicode(), text),
                 };
             }
             Search::Opening(re) => return vec![Part { re, text, start: 0, opening: true }],
@@ -170,7 +181,7 @@ impl WordRegex {
             }
             // Cut after the stretch: a match cannot run past the stop that ends it, and the
             // end of the text looks like a non-word character to `\b`, as the stop does.
-            parts.push(Part { re: &self.unicode, text: &text[..end], start, opening: false });
+            parts.push(Part { re: self.unicode(), text: &text[..end], start, opening: false });
             done = end;
         }
         if done < text.len() {
@@ -208,13 +219,13 @@ impl WordRegex {
         let groups = |caps: &Captures<'_>| Groups(caps.iter().map(|m| m.map(|m| span(&m))).collect());
         let search = |re: &Regex, text: &str, at| re.captures_at(text, at).and_then(|c| Some((span(&c.get(0)?), groups(&c))));
         self.run(hay, usize::MAX, search)
-            .unwrap_or_else(|| self.unicode.captures_iter(hay.text).map(|c| groups(&c)).collect())
+            .unwrap_or_else(|| self.unicode().captures_iter(hay.text).map(|c| groups(&c)).collect())
     }
 
     /// Every match, in order, as `Regex::find_iter` would find them.
     pub(crate) fn find_all(&self, hay: &Haystack<'_>) -> Vec<Span> {
         let search = |re: &Regex, text: &str, at| re.find_at(text, at).map(|m| (span(&m), span(&m)));
-        self.run(hay, usize::MAX, search).unwrap_or_else(|| self.unicode.find_iter(hay.text).map(|m| span(&m)).collect())
+        self.run(hay, usize::MAX, search).unwrap_or_else(|| self.unicode().find_iter(hay.text).map(|m| span(&m)).collect())
     }
 
     /// The first match, as `Regex::find` would find it.
@@ -222,7 +233,7 @@ impl WordRegex {
         let search = |re: &Regex, text: &str, at| re.find_at(text, at).map(|m| (span(&m), span(&m)));
         match self.run(hay, 1, search) {
             Some(found) => found.into_iter().next(),
-            None => self.unicode.find(hay.text).map(|m| span(&m)),
+            None => self.unicode().find(hay.text).map(|m| span(&m)),
         }
     }
 
@@ -251,12 +262,6 @@ fn word_boundary(text: &str, at: usize) -> bool {
         if c.is_ascii() { c.is_ascii_alphanumeric() || c == '_' } else { NON_ASCII_WORD.is_match(c.encode_utf8(&mut [0; 4])) }
     };
     text[..at].chars().next_back().is_some_and(is_word) != text[at..].chars().next().is_some_and(is_word)
-}
-
-/// The pattern with ASCII `\b`. Should it exceed a size limit the Unicode one met, searching
-/// with the Unicode one is still right.
-fn ascii_variant(pattern: &str, unicode: &Regex) -> Regex {
-    Regex::new(&ascii_boundaries(pattern)).unwrap_or_else(|_| unicode.clone())
 }
 
 /// `pattern` with each `\b` made ASCII-only (`(?-u:\b)`); escaped backslashes are kept.
