@@ -79,10 +79,10 @@ impl<'h> Haystack<'h> {
 
 /// A pattern whose `\b` are Unicode word boundaries, searched the fast way that is the same.
 pub(crate) struct WordRegex {
-    /// The pattern as written, for `unicode`.
+    /// The pattern as written, with Unicode `\b`.
     pattern: String,
-    /// The pattern as written, compiled when a text first needs it: most never do, and
-    /// compiling every pattern twice would slow the start of each import.
+    /// `pattern` compiled when a text first needs it: most never do, and compiling every
+    /// pattern twice would slow the start of each import.
     unicode: OnceLock<Regex>,
     search: Search,
 }
