@@ -86,18 +86,15 @@ impl Writer {
             // must be indexed already: the open group's rows are indexed when it commits.
             self.commit().await?;
         }
-        if self.group.is_none() {
-            self.group = Some(begin_group(&self.pool).await?);
-        }
-        let saved = match self.write(article, facts, replaces).await {
-            Ok(saved) => saved,
-            Err(err) => {
-                // Dropping the transaction rolls it back.
-                self.group = None;
-                return Err(err);
-            }
+        let mut group = match self.group.take() {
+            Some(group) => group,
+            None => begin_group(&self.pool).await?,
         };
-        if self.group.as_ref().is_some_and(|g| g.started.elapsed() >= GROUP_TIME) {
+        // On an error the group is dropped here, which rolls it back.
+        let saved = self.write(&mut group, article, facts, replaces).await?;
+        let due = group.started.elapsed() >= GROUP_TIME;
+        self.group = Some(group);
+        if due {
             self.commit().await?;
         }
         Ok(saved)
@@ -116,18 +113,14 @@ impl Writer {
         group.tx.commit().await
     }
 
-    async fn write(&mut self, article: &ArticleRecord, facts: &Facts, replaces: bool) -> sqlx::Result<Saved> {
+    async fn write(&mut self, group: &mut Group, article: &ArticleRecord, facts: &Facts, replaces: bool) -> sqlx::Result<Saved> {
         let Writer {
-            group,
             ids,
             slugs,
             events,
             wordings,
             ..
         } = self;
-        let Some(group) = group.as_mut() else {
-            return Err(sqlx::Error::PoolClosed);
-        };
         let old: Option<(i64, String)> = if replaces {
             sqlx::query_as("SELECT id, slug FROM articles WHERE path = ?")
                 .bind(&article.path)
