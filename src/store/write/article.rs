@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use super::memory::{EventDays, EventKey, KnownEvent, Month, Slugs, SpeakerWordings, Wording, Wordings, month_days, same_words};
+use super::memory::{EventDays, EventKey, KnownEvent, Month, Slugs, SpeakerWordings, Wording, Wordings, Words, month_days, same_words};
 use super::rows::insert_article;
 use super::{ArticleRecord, Ids, Saved, slugify_words};
 use crate::extract::{Facts, QuoteFact, Speaker};
@@ -38,7 +38,7 @@ struct Group {
     first: FirstIds,
 }
 
-#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy)]
 struct NextIds {
     article: i64,
     event: i64,
@@ -47,7 +47,7 @@ struct NextIds {
 }
 
 /// The first id a group's rows can have in each table with a full-text index.
-#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+#[derive(Debug, Clone, Copy)]
 struct FirstIds {
     article: i64,
     event: i64,
@@ -137,11 +137,9 @@ impl Writer {
                 .bind(old_id)
                 .execute(&mut *group.tx)
                 .await?;
-            // What the old version said is gone: read those speakers and days afresh.
+            // What the old version said is gone: read those speakers afresh. (Its events stay
+            // until `prune`, which is when the days they are on are forgotten.)
             wordings.forget(&orphans.speakers);
-            for key in &orphans.event_keys {
-                events.forget(key);
-            }
         }
         let slug = match old {
             Some((_, slug)) => slug,
@@ -171,23 +169,25 @@ impl Writer {
 async fn begin_group(pool: &SqlitePool) -> sqlx::Result<Group> {
     // IMMEDIATE: the write lock is taken now, so the ids read next stay free for this group.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let next: NextIds = sqlx::query_as(
-        "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM articles) AS article,
-                (SELECT COALESCE(MAX(id), 0) + 1 FROM events) AS event,
-                (SELECT COALESCE(MAX(id), 0) + 1 FROM statements) AS statement,
-                (SELECT COALESCE(MAX(id), 0) + 1 FROM actors) AS actor",
+    let (article, event, statement, actor, sentence, quote) = sqlx::query_as(
+        "SELECT (SELECT COALESCE(MAX(id), 0) + 1 FROM articles), (SELECT COALESCE(MAX(id), 0) + 1 FROM events),
+                (SELECT COALESCE(MAX(id), 0) + 1 FROM statements), (SELECT COALESCE(MAX(id), 0) + 1 FROM actors),
+                (SELECT COALESCE(MAX(id), 0) + 1 FROM sentences), (SELECT COALESCE(MAX(id), 0) + 1 FROM quotes)",
     )
     .fetch_one(&mut *tx)
     .await?;
-    let first: FirstIds = sqlx::query_as(
-        "SELECT ?1 AS article, ?2 AS event,
-                (SELECT COALESCE(MAX(id), 0) + 1 FROM sentences) AS sentence,
-                (SELECT COALESCE(MAX(id), 0) + 1 FROM quotes) AS quote",
-    )
-    .bind(next.article)
-    .bind(next.event)
-    .fetch_one(&mut *tx)
-    .await?;
+    let next = NextIds {
+        article,
+        event,
+        statement,
+        actor,
+    };
+    let first = FirstIds {
+        article,
+        event,
+        sentence,
+        quote,
+    };
     Ok(Group {
         tx,
         started: Instant::now(),
@@ -522,7 +522,7 @@ fn same_statement(
     speaker: Option<&SpeakerWordings>,
     speaker_key: &str,
     quote: &QuoteFact,
-    words: &super::memory::Words,
+    words: &Words,
     article_id: i64,
 ) -> Option<(i64, Option<NaiveDate>)> {
     let threshold = if speaker_key == UNNAMED { 0.6 } else { 0.5 };
