@@ -44,6 +44,9 @@ fn options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
 /// Page cache of the writing connection, in KiB (negative: SQLite's unit for KiB).
 const IMPORT_CACHE_KIB: &str = "-65536";
 
+/// Pages the write-ahead log grows to before it is copied back (SQLite's default is 1,000).
+const IMPORT_CHECKPOINT_PAGES: &str = "16384";
+
 /// Opens (creating it if needed) the database for writing and brings its schema up to date.
 pub async fn open_rw(path: &Path) -> Result<SqlitePool, OpenError> {
     let shown = path.display().to_string();
@@ -64,7 +67,13 @@ pub async fn open_rw(path: &Path) -> Result<SqlitePool, OpenError> {
         .synchronous(SqliteSynchronous::Normal)
         // The import touches indexes all over a large file; SQLite's default 2 MB page cache
         // would send most of those reads to the OS.
-        .pragma("cache_size", IMPORT_CACHE_KIB);
+        .pragma("cache_size", IMPORT_CACHE_KIB)
+        // Every multi-row INSERT keeps a statement journal of the pages it changes; on disk
+        // (the default beyond 64 KB) that was a sixth of the import's time.
+        .pragma("temp_store", "memory")
+        // Checkpointing copies each changed page back into the database file: less often, a
+        // page changed by many groups is copied once.
+        .pragma("wal_autocheckpoint", IMPORT_CHECKPOINT_PAGES);
     // One writer: imports are sequential, and SQLite serialises writers anyway.
     let pool = SqlitePoolOptions::new()
         .max_connections(1)

@@ -94,11 +94,62 @@ impl EventDays {
 }
 
 /// A quote's words as numbers: the sequence for fragments (which must match exactly), the
-/// sorted multiset for longer quotes (which match on shared words).
+/// sorted multiset for longer quotes (which match on shared words), with its sketch.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Words {
     Fragment(Vec<u32>),
-    Sorted(Vec<u32>),
+    Sorted(Vec<u32>, Option<Sketch>),
+}
+
+/// How many of a wording's words fall in each of 32 buckets (by word number), in 4-bit lanes:
+/// two sketches bound how many words the wordings can share, far more cheaply than counting
+/// them. A wording with more than 7 words in one bucket has none.
+///
+/// A prolific speaker has hundreds of statements within a week of any quote, and nearly all
+/// of them share too few words to match: the bound rules those out without reading their
+/// words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Sketch([u64; 2]);
+
+/// The high bit of every lane; lane values stay below it.
+const LANE_HIGH: u64 = 0x8888_8888_8888_8888;
+
+impl Sketch {
+    fn of(sorted: &[u32]) -> Option<Sketch> {
+        let mut counts = [0u8; 32];
+        for &word in sorted {
+            // Word numbers follow first appearance: spread them over the buckets.
+            let bucket = (word.wrapping_mul(0x9E37_79B9) >> 27) as usize;
+            counts[bucket] += 1;
+            if counts[bucket] > 7 {
+                return None;
+            }
+        }
+        let mut lanes = [0u64; 2];
+        for (i, count) in counts.iter().enumerate() {
+            lanes[i / 16] |= u64::from(*count) << (4 * (i % 16));
+        }
+        Some(Sketch(lanes))
+    }
+
+    /// At least as many as the words the two wordings share: in each bucket, the smaller count.
+    fn shared_at_most(&self, other: &Sketch) -> u32 {
+        self.0.iter().zip(&other.0).map(|(a, b)| lane_sum(lane_min(*a, *b))).sum()
+    }
+}
+
+/// The smaller of each pair of lanes. With lanes below 8, `(a | 8) - b` borrows from no other
+/// lane, and keeps the lane's high bit exactly when `a >= b`.
+fn lane_min(a: u64, b: u64) -> u64 {
+    let a_at_least_b = ((a | LANE_HIGH) - b) & LANE_HIGH;
+    let take_b = (a_at_least_b >> 3) * 0xF;
+    (b & take_b) | (a & !take_b)
+}
+
+/// The sum of the 16 lanes (at most 16 * 7, so the byte sums cannot overflow).
+fn lane_sum(v: u64) -> u32 {
+    let bytes = (v & 0x0F0F_0F0F_0F0F_0F0F) + ((v >> 4) & 0x0F0F_0F0F_0F0F_0F0F);
+    (bytes.wrapping_mul(0x0101_0101_0101_0101) >> 56) as u32
 }
 
 /// Fragments of fewer than this many words must match exactly, since "backstop" from two
@@ -133,7 +184,8 @@ impl Vocabulary {
             Words::Fragment(words)
         } else {
             words.sort_unstable();
-            Words::Sorted(words)
+            let sketch = Sketch::of(&words);
+            Words::Sorted(words, sketch)
         }
     }
 }
@@ -143,10 +195,16 @@ impl Vocabulary {
 pub(super) fn same_words(a: &Words, b: &Words, floor: f64) -> f64 {
     match (a, b) {
         (Words::Fragment(a), Words::Fragment(b)) if !a.is_empty() && a == b => 1.0,
-        (Words::Sorted(a), Words::Sorted(b)) => {
+        (Words::Sorted(a, a_sketch), Words::Sorted(b, b_sketch)) => {
             let total = (a.len() + b.len()) as f64;
-            if 2.0 * a.len().min(b.len()) as f64 / total < floor {
-                return 0.0; // even sharing every word of the shorter, they would score too low
+            // Even sharing every word of the shorter, or as many as the sketches allow, they
+            // would score too low.
+            let mut at_most = a.len().min(b.len());
+            if let (Some(x), Some(y)) = (a_sketch, b_sketch) {
+                at_most = at_most.min(x.shared_at_most(y) as usize);
+            }
+            if 2.0 * at_most as f64 / total < floor {
+                return 0.0;
             }
             let (mut i, mut j, mut common) = (0, 0, 0);
             while i < a.len() && j < b.len() {
@@ -301,6 +359,48 @@ mod tests {
         let long = vocabulary.words("one two three four five six seven eight nine ten eleven twelve thirteen");
         assert_eq!(same_words(&short, &long, 0.5), 0.0);
         assert!(same_words(&short, &long, 0.0) > 0.0);
+    }
+
+    #[test]
+    fn sketches_bound_the_words_shared() {
+        let mut vocabulary = Vocabulary::default();
+        let texts = [
+            "we will not accept any ceasefire that leaves Ukraine without guarantees",
+            "we will accept a ceasefire only with guarantees for Ukraine and Europe",
+            "the the the the the the the the the the the the the the the the the the",
+            "talks in Paris ended without an agreement on the coalition of the willing",
+            "Ukraine Ukraine guarantees guarantees ceasefire ceasefire we we will will",
+        ];
+        let words: Vec<Words> = texts.iter().map(|t| vocabulary.words(t)).collect();
+        for a in &words {
+            for b in &words {
+                let (Words::Sorted(x, Some(xs)), Words::Sorted(y, Some(ys))) = (a, b) else { continue };
+                let exact = same_words(a, b, 0.0) * (x.len() + y.len()) as f64 / 2.0;
+                assert!(f64::from(xs.shared_at_most(ys)) >= exact.round(), "{x:?} {y:?}");
+            }
+        }
+        // Eighteen of one word overflow a bucket: no sketch, so no bound is claimed.
+        assert!(matches!(words[2], Words::Sorted(_, None)));
+        assert_eq!(lane_min(0x0000_0000_0000_7350, 0x0000_0000_0000_2561), 0x0000_0000_0000_2350);
+        assert_eq!(lane_sum(0x7777_7777_7777_7777), 16 * 7);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { failure_persistence: None, ..Default::default() })]
+        /// Word numbers from a small range, so that wordings share many words and buckets fill.
+        #[test]
+        fn a_sketch_never_understates_the_words_shared(
+            mut a in proptest::collection::vec(0u32..60, 4..60),
+            mut b in proptest::collection::vec(0u32..60, 4..60),
+        ) {
+            a.sort_unstable();
+            b.sort_unstable();
+            let exact = same_words(&Words::Sorted(a.clone(), None), &Words::Sorted(b.clone(), None), 0.0);
+            let common = (exact * (a.len() + b.len()) as f64 / 2.0).round() as u32;
+            if let (Some(x), Some(y)) = (Sketch::of(&a), Sketch::of(&b)) {
+                proptest::prop_assert!(x.shared_at_most(&y) >= common);
+            }
+        }
     }
 
     #[test]
