@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use super::memory::{EventDays, EventKey, KnownEvent, Month, Slugs, SpeakerWordings, Wording, Wordings, Words, month_days, same_words};
+use super::memory::{EventDays, EventKey, KnownEvent, Month, SpeakerWordings, Wording, Wordings, Words, month_days, same_words};
 use super::rows::insert_article;
 use super::{ArticleRecord, Ids, Saved, slugify_words};
 use crate::extract::{Facts, QuoteFact, Speaker};
@@ -60,7 +60,6 @@ pub struct Writer {
     pool: SqlitePool,
     group: Option<Group>,
     ids: Ids,
-    slugs: Slugs,
     events: EventDays,
     wordings: Wordings,
 }
@@ -71,7 +70,6 @@ impl Writer {
             pool: pool.clone(),
             group: None,
             ids: Ids::load(pool).await?,
-            slugs: Slugs::default(),
             events: EventDays::default(),
             wordings: Wordings::default(),
         })
@@ -116,7 +114,6 @@ impl Writer {
     async fn write(&mut self, group: &mut Group, article: &ArticleRecord, facts: &Facts, replaces: bool) -> sqlx::Result<Saved> {
         let Writer {
             ids,
-            slugs,
             events,
             wordings,
             ..
@@ -141,19 +138,17 @@ impl Writer {
             // until `prune`, which is when the days they are on are forgotten.)
             wordings.forget(&orphans.speakers);
         }
-        let slug = match old {
-            Some((_, slug)) => slug,
-            None => unique_slug(&mut group.tx, slugs, "articles", &slugify_words(&article.title, 8)).await?,
-        };
         let article_id = group.next.article;
         group.next.article += 1;
 
         let mut plan = Plan::new(article_id);
         plan.new_actors(ids, &mut group.next, facts);
         plan.quotes(&mut group.tx, ids, wordings, &mut group.next, facts).await?;
-        plan.events(&mut group.tx, ids, slugs, events, &mut group.next, facts).await?;
+        plan.events(&mut group.tx, ids, events, &mut group.next, facts).await?;
 
-        insert_article(&mut group.tx, &plan, ids, article, &slug, facts).await?;
+        // A replaced article keeps its slug; a new one gets the first free one in the batch.
+        let kept_slug = old.as_ref().map(|(_, slug)| slug.as_str());
+        insert_article(&mut group.tx, &plan, ids, article, kept_slug, facts).await?;
 
         if saved == Saved::Updated {
             let pruned = prune(&mut group.tx, &orphans).await?;
@@ -213,25 +208,6 @@ async fn index_for_search(tx: &mut Transaction<'static, Sqlite>, first: FirstIds
     .execute(&mut **tx)
     .await
     .map(|_| ())
-}
-
-/// `base`, or `base-2`, `base-3`...: whichever is free in `table`.
-async fn unique_slug(
-    tx: &mut Transaction<'static, Sqlite>,
-    slugs: &mut Slugs,
-    table: &'static str,
-    base: &str,
-) -> sqlx::Result<String> {
-    if !slugs.knows(table, base) {
-        // '.' sorts right after '-': the range holds every slug that starts with "base-".
-        let sql = match table {
-            "articles" => "SELECT slug FROM articles WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.')",
-            _ => "SELECT slug FROM events WHERE slug = ?1 OR (slug > ?1 || '-' AND slug < ?1 || '.')",
-        };
-        let taken: Vec<String> = sqlx::query_scalar(sql).bind(base).fetch_all(&mut **tx).await?;
-        slugs.load(table, base, &taken);
-    }
-    Ok(slugs.take(table, base))
 }
 
 /// What an article's old version referred to that may be left without support once it is gone.
@@ -337,6 +313,16 @@ pub(super) struct EventRow {
     pub(super) topics: Vec<i64>,
 }
 
+/// An event the article reports first. Its slug is decided as it is inserted: the first free
+/// one for its base, after the article's earlier new events with the same base.
+pub(super) struct NewEvent {
+    pub(super) id: i64,
+    pub(super) slug_base: String,
+    pub(super) same_base_before: usize,
+    /// Index into `Facts::events` of the report that created it.
+    pub(super) report: usize,
+}
+
 /// The rows of one article that need ids decided before they can be written.
 pub(super) struct Plan {
     pub(super) article_id: i64,
@@ -344,8 +330,7 @@ pub(super) struct Plan {
     pub(super) actors: Vec<(usize, i64)>,
     pub(super) statements: Vec<(i64, String, Option<String>)>,
     pub(super) quotes: Vec<QuoteRow>,
-    /// New events: id, slug and the report that created it.
-    pub(super) new_events: Vec<(i64, String, usize)>,
+    pub(super) new_events: Vec<NewEvent>,
     pub(super) events: Vec<EventRow>,
 }
 
@@ -432,7 +417,6 @@ impl Plan {
         &mut self,
         tx: &mut Transaction<'static, Sqlite>,
         ids: &Ids,
-        slugs: &mut Slugs,
         days: &mut EventDays,
         next: &mut NextIds,
         facts: &Facts,
@@ -465,8 +449,14 @@ impl Plan {
                     let id = next.event;
                     next.event += 1;
                     let base = format!("{}-{}", key.0, slugify_words(&event.title, 7));
-                    let slug = unique_slug(tx, slugs, "events", base.trim_end_matches('-')).await?;
-                    self.new_events.push((id, slug, i));
+                    let slug_base = base.trim_end_matches('-').to_string();
+                    let same_base_before = self.new_events.iter().filter(|e| e.slug_base == slug_base).count();
+                    self.new_events.push(NewEvent {
+                        id,
+                        slug_base,
+                        same_base_before,
+                        report: i,
+                    });
                     days.add(
                         &key,
                         KnownEvent {

@@ -1,8 +1,8 @@
 //! What the writer remembers of the database during one import, so that writing an article
-//! costs no lookups that grow with the archive: the slugs taken, the events on each day, and
-//! the wordings of each speaker's statements.
+//! costs no lookups that grow with the archive: the events on each day, and the wordings of
+//! each speaker's statements.
 //!
-//! Each index is filled lazily, by one query the first time a slug base, a day or a speaker
+//! Each index is filled lazily, by one query the first time a day or a speaker
 //! comes up, and then kept in step with every row the writer inserts. A replaced article drops
 //! the entries it touched, and they are read again when next needed. The writer is the only one
 //! writing while it holds its transaction, so nothing else can invalidate them.
@@ -10,50 +10,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
-
-/// The next free suffix of each slug base seen, per table.
-#[derive(Debug, Default)]
-pub(super) struct Slugs {
-    next: HashMap<(&'static str, String), u32>,
-}
-
-impl Slugs {
-    /// Whether `base` of `table` has been loaded.
-    pub(super) fn knows(&self, table: &'static str, base: &str) -> bool {
-        self.next.contains_key(&(table, base.to_string()))
-    }
-
-    /// Records the slugs of `table` that are `base` or `base-N`, as read from the database.
-    pub(super) fn load(&mut self, table: &'static str, base: &str, taken: &[String]) {
-        let highest = taken
-            .iter()
-            .filter_map(|slug| suffix(base, slug))
-            .max()
-            .unwrap_or(0);
-        self.next.insert((table, base.to_string()), highest + 1);
-    }
-
-    /// `base`, or `base-2`, `base-3`...: one past the highest taken. Call `load` first.
-    pub(super) fn take(&mut self, table: &'static str, base: &str) -> String {
-        let next = self.next.entry((table, base.to_string())).or_insert(1);
-        let n = *next;
-        *next += 1;
-        if n == 1 { base.to_string() } else { format!("{base}-{n}") }
-    }
-}
-
-/// 1 for `base` itself, N for `base-N`, `None` for any other slug.
-fn suffix(base: &str, slug: &str) -> Option<u32> {
-    let rest = slug.strip_prefix(base)?;
-    if rest.is_empty() {
-        return Some(1);
-    }
-    let digits = rest.strip_prefix('-')?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    digits.parse().ok()
-}
 
 /// The dates an event covers and how precisely: events merge only within one such key.
 pub(super) type EventKey = (String, String, &'static str);
@@ -425,21 +381,6 @@ mod tests {
         assert_eq!(speaker.unread(day(3, 28)), vec![Some((2025, 4))]);
         assert_eq!(speaker.unread(None), vec![None]);
         assert_eq!(month_days((2024, 2)), Some((NaiveDate::from_ymd_opt(2024, 2, 1).expect("date"), NaiveDate::from_ymd_opt(2024, 2, 29).expect("date"))));
-    }
-
-    #[test]
-    fn slugs_continue_after_the_highest_taken() {
-        let mut slugs = Slugs::default();
-        let taken = ["talks".to_string(), "talks-3".to_string(), "talks-in-paris".to_string()];
-        slugs.load("events", "talks", &taken);
-        assert_eq!(slugs.take("events", "talks"), "talks-4");
-        assert_eq!(slugs.take("events", "talks"), "talks-5");
-        slugs.load("events", "new", &[]);
-        assert_eq!(slugs.take("events", "new"), "new");
-        assert_eq!(slugs.take("events", "new"), "new-2");
-        assert_eq!(suffix("a-b", "a-b-12"), Some(12));
-        assert_eq!(suffix("a-b", "a-b-"), None);
-        assert_eq!(suffix("a-b", "a-bc"), None);
     }
 
     #[test]

@@ -6,14 +6,33 @@ use serde_json::json;
 use sqlx::{Sqlite, Transaction};
 
 use super::article::Plan;
-use super::{ArticleRecord, Ids};
+use super::{ArticleRecord, Ids, slugify_words};
 use crate::extract::Facts;
 use crate::store::read::UNDATED;
 
-/// The bound parameters, in order: actors, aliases, roles, then the article's fourteen fields,
-/// then the article id with each of sentences, mentions, dates, topics; statements; the
-/// article id with quotes; events; and the article id with event sources, actors and topics.
-const INSERT_ARTICLE: &str = "
+/// The first free slug of a table for the slug base `b`, skipping `k` more (the `k`-th row with
+/// that base in one statement, which SQLite computes before inserting any): `b`, or `b-N` one
+/// past the highest `N` taken, `b` itself counting as 1. `b` and `k` are columns of the row
+/// being inserted; both lookups use the slug index, so the cost does not grow with the archive.
+macro_rules! free_slug {
+    ($table:literal) => {
+        concat!(
+            "(SELECT CASE WHEN n = 1 THEN b ELSE b || '-' || n END FROM (
+                SELECT COALESCE(MAX(taken), 0) + 1 + k AS n FROM (
+                    SELECT 1 AS taken FROM ", $table, " WHERE slug = b
+                    UNION ALL
+                    SELECT CAST(substr(slug, length(b) + 2) AS INTEGER) FROM ", $table, "
+                    WHERE slug > b || '-' AND slug < b || '.' AND length(slug) > length(b) + 1
+                      AND substr(slug, length(b) + 2) NOT GLOB '*[^0-9]*')))"
+        )
+    };
+}
+
+/// The bound parameters, in order: actors, aliases, roles; the article's id, kept slug (of a
+/// replaced article) and thirteen more fields, and its slug base; then the article id with
+/// each of sentences, mentions, dates, topics; statements; the article id with quotes;
+/// events; and the article id with event sources, actors and topics.
+const INSERT_ARTICLE: &str = concat!("
 INSERT INTO actors (id, slug, name, kind, country, origin)
     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, 'extracted' FROM jsonb_each(?);
 INSERT OR IGNORE INTO actor_aliases (actor_id, alias)
@@ -22,7 +41,9 @@ INSERT INTO actor_roles (actor_id, title, of_slug, date_from, date_to)
     SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4 FROM jsonb_each(?);
 INSERT INTO articles (id, slug, path, file, raw_hash, content_hash, title, outlet, outlet_slug, via, url,
         published, author, language, body, imported_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+    SELECT ?, COALESCE(?, ", free_slug!("articles"), "), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+        strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+    FROM (SELECT ? AS b, 0 AS k);
 INSERT INTO sentences (article_id, idx, start, end, text)
     SELECT ?, value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM jsonb_each(?);
 INSERT INTO mentions (article_id, actor_id, sentence_idx, start, end, rule, confidence)
@@ -40,8 +61,9 @@ INSERT INTO quotes (article_id, statement_id, sentence_idx, start, end, text, sp
         value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12, value ->> 13
     FROM jsonb_each(?);
 INSERT INTO events (id, slug, date_start, date_end, precision, title, kind, principal)
-    SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
-        value ->> 7 FROM jsonb_each(?);
+    SELECT value ->> 0, ", free_slug!("events"), ", value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+        value ->> 6, value ->> 7
+    FROM (SELECT value, value ->> 1 AS b, value ->> 8 AS k FROM jsonb_each(?));
 INSERT OR IGNORE INTO event_sources (event_id, article_id, sentence_idx, start, end, title, rule, confidence)
     SELECT value ->> 0, ?, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6
     FROM jsonb_each(?);
@@ -49,7 +71,7 @@ INSERT OR IGNORE INTO event_actors (event_id, actor_id, article_id)
     SELECT value ->> 0, value ->> 1, ? FROM jsonb_each(?);
 INSERT OR IGNORE INTO event_topics (event_id, topic_id, article_id)
     SELECT value ->> 0, value ->> 1, ? FROM jsonb_each(?);
-";
+");
 
 /// Inserts the article and every row of its facts, with the ids `plan` decided.
 pub(super) async fn insert_article(
@@ -57,7 +79,7 @@ pub(super) async fn insert_article(
     plan: &Plan,
     ids: &Ids,
     article: &ArticleRecord,
-    slug: &str,
+    kept_slug: Option<&str>,
     facts: &Facts,
 ) -> sqlx::Result<()> {
     let id = plan.article_id;
@@ -112,9 +134,19 @@ pub(super) async fn insert_article(
             q.provenance.confidence
         ])
     }));
-    let events = json_rows(plan.new_events.iter().map(|(id, slug, i)| {
-        let e = &facts.events[*i];
-        json!([id, slug, e.start.to_string(), e.end.to_string(), e.precision.as_str(), e.title, e.kind, e.actors.first()])
+    let events = json_rows(plan.new_events.iter().map(|new| {
+        let e = &facts.events[new.report];
+        json!([
+            new.id,
+            new.slug_base,
+            e.start.to_string(),
+            e.end.to_string(),
+            e.precision.as_str(),
+            e.title,
+            e.kind,
+            e.actors.first(),
+            new.same_base_before
+        ])
     }));
     let sources = json_rows(plan.events.iter().zip(&facts.events).map(|(planned, e)| {
         json!([planned.event_id, e.sentence, e.span.start, e.span.end, e.title, e.provenance.rule, e.provenance.confidence])
@@ -127,7 +159,7 @@ pub(super) async fn insert_article(
         .bind(aliases)
         .bind(roles)
         .bind(id)
-        .bind(slug)
+        .bind(kept_slug)
         .bind(&article.path)
         .bind(&article.file)
         .bind(&article.raw_hash)
@@ -141,6 +173,7 @@ pub(super) async fn insert_article(
         .bind(&article.author)
         .bind(&article.language)
         .bind(&article.body)
+        .bind(slugify_words(&article.title, 8))
         .bind(id)
         .bind(sentences)
         .bind(id)
@@ -167,4 +200,39 @@ pub(super) async fn insert_article(
 /// A JSON array of rows, each itself an array of column values.
 fn json_rows(rows: impl Iterator<Item = serde_json::Value>) -> String {
     serde_json::Value::Array(rows.collect()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    /// The slug `free_slug` gives for `base` (and the `k`-th more) among `taken`.
+    async fn free(taken: &[&str], base: &str, k: i64) -> String {
+        let dir = tempfile::tempdir().expect("dir");
+        let pool = crate::store::open_rw(&dir.path().join("s.db")).await.expect("open");
+        for (i, slug) in taken.iter().enumerate() {
+            sqlx::query("INSERT INTO events (slug, date_start, date_end, precision, title, kind) VALUES (?, ?, ?, 'day', 't', 'meeting')")
+                .bind(slug)
+                .bind(format!("2025-01-{:02}", i + 1))
+                .bind(format!("2025-01-{:02}", i + 1))
+                .execute(&pool)
+                .await
+                .expect("insert");
+        }
+        sqlx::query_scalar(concat!("SELECT ", free_slug!("events"), " FROM (SELECT ? AS b, ? AS k)"))
+            .bind(base)
+            .bind(k)
+            .fetch_one(&pool)
+            .await
+            .expect("slug")
+    }
+
+    #[tokio::test]
+    async fn slugs_continue_after_the_highest_taken() {
+        let taken = ["talks", "talks-3", "talks-in-paris", "talks-x1", "talksx"];
+        assert_eq!(free(&taken, "talks", 0).await, "talks-4");
+        assert_eq!(free(&taken, "talks", 1).await, "talks-5");
+        assert_eq!(free(&taken, "new", 0).await, "new");
+        assert_eq!(free(&taken, "new", 1).await, "new-2");
+        assert_eq!(free(&["talks-2"], "talks", 0).await, "talks-3");
+        assert_eq!(free(&taken, "talks-in", 0).await, "talks-in");
+    }
 }
