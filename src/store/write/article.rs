@@ -143,6 +143,9 @@ impl Writer {
 
         let mut plan = Plan::new(article_id);
         plan.new_actors(ids, &mut group.next, facts);
+        for (i, _) in &plan.actors {
+            wordings.speaker_mut(&facts.new_actors[*i].slug).mark_complete();
+        }
         plan.quotes(&mut group.tx, ids, wordings, &mut group.next, facts).await?;
         plan.events(&mut group.tx, ids, events, &mut group.next, facts).await?;
 

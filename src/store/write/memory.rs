@@ -210,6 +210,8 @@ pub(super) struct SpeakerWordings {
     dated: BTreeMap<NaiveDate, Vec<Wording>>,
     undated: Vec<Wording>,
     loaded: HashSet<Month>,
+    /// Whether every statement is here already: the speaker is new in this import.
+    complete: bool,
 }
 
 /// How far apart two reports of one statement may date it.
@@ -230,6 +232,9 @@ impl SpeakerWordings {
 
     /// The months that matching a quote said on `said_on` needs and that are not read yet.
     pub(super) fn unread(&self, said_on: Option<NaiveDate>) -> Vec<Month> {
+        if self.complete {
+            return Vec::new();
+        }
         let days = chrono::Days::new(SAME_STATEMENT_DAYS);
         let mut months: Vec<Month> = match said_on {
             None => vec![None],
@@ -246,6 +251,11 @@ impl SpeakerWordings {
 
     pub(super) fn mark_read(&mut self, month: Month) {
         self.loaded.insert(month);
+    }
+
+    /// For a speaker this import introduces: the database has nothing to read.
+    pub(super) fn mark_complete(&mut self) {
+        self.complete = true;
     }
 
     /// The wordings of other articles said within a week of `said_on` (or, undated, undated).
@@ -380,6 +390,8 @@ mod tests {
         speaker.mark_read(Some((2025, 3)));
         assert_eq!(speaker.unread(day(3, 28)), vec![Some((2025, 4))]);
         assert_eq!(speaker.unread(None), vec![None]);
+        speaker.mark_complete();
+        assert_eq!(speaker.unread(day(3, 28)), vec![]);
         assert_eq!(month_days((2024, 2)), Some((NaiveDate::from_ymd_opt(2024, 2, 1).expect("date"), NaiveDate::from_ymd_opt(2024, 2, 29).expect("date"))));
     }
 
