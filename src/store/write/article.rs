@@ -9,16 +9,18 @@
 //!
 //! The writer allocates the ids of new rows itself (it holds SQLite's write lock for the whole
 //! group), so an article's rows go to the database as one batch (`rows`): one round trip on the
-//! usual path.
+//! usual path. That batch runs while the writer plans the next article, which needs the
+//! database only for what it has not read yet.
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use sqlx::{Sqlite, SqlitePool, Transaction};
+use tokio::task::JoinHandle;
 
 use super::memory::{EventDays, EventKey, KnownEvent, Month, SpeakerWordings, Wording, Wordings, Words, month_days, same_words};
-use super::rows::insert_article;
+use super::rows::ArticleRows;
 use super::{ArticleRecord, Ids, Saved, slugify_words};
 use crate::extract::{Facts, QuoteFact, Speaker};
 
@@ -32,10 +34,54 @@ const UNNAMED: &str = "unnamed";
 /// One open group: its transaction, the next free id of each table the writer fills, and
 /// where the group's rows begin in the tables that are searched.
 struct Group {
-    tx: Transaction<'static, Sqlite>,
+    conn: Connection,
     started: Instant,
     next: NextIds,
     first: FirstIds,
+}
+
+/// A group's transaction: ready, or held by the insert of the article written last.
+struct Connection {
+    ready: Option<Transaction<'static, Sqlite>>,
+    inserting: Option<JoinHandle<(Transaction<'static, Sqlite>, sqlx::Result<()>)>>,
+}
+
+impl Connection {
+    fn new(tx: Transaction<'static, Sqlite>) -> Self {
+        Connection {
+            ready: Some(tx),
+            inserting: None,
+        }
+    }
+
+    /// The transaction, once the insert in flight has finished; that insert's error if it
+    /// failed. (The transaction is gone only if the insert panicked, which the first call
+    /// reports, and the writer then drops the group.)
+    async fn tx(&mut self) -> sqlx::Result<&mut Transaction<'static, Sqlite>> {
+        if let Some(inserting) = self.inserting.take() {
+            let (tx, result) = inserting.await.map_err(|_| sqlx::Error::WorkerCrashed)?;
+            self.ready = Some(tx);
+            result?;
+        }
+        self.ready.as_mut().ok_or(sqlx::Error::WorkerCrashed)
+    }
+
+    /// Starts inserting `rows` on another thread; the next `tx` waits for it.
+    async fn insert(&mut self, rows: ArticleRows) -> sqlx::Result<()> {
+        self.tx().await?;
+        let mut tx = self.ready.take().ok_or(sqlx::Error::WorkerCrashed)?;
+        self.inserting = Some(tokio::spawn(async move {
+            let result = rows.insert(&mut tx).await;
+            (tx, result)
+        }));
+        Ok(())
+    }
+
+    /// The transaction, to commit, once every insert has finished.
+    async fn into_tx(mut self) -> sqlx::Result<Transaction<'static, Sqlite>> {
+        self.tx().await?;
+        self.ready.ok_or(sqlx::Error::WorkerCrashed)
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -104,11 +150,12 @@ impl Writer {
     }
 
     async fn commit(&mut self) -> sqlx::Result<()> {
-        let Some(mut group) = self.group.take() else {
+        let Some(group) = self.group.take() else {
             return Ok(());
         };
-        index_for_search(&mut group.tx, group.first).await?;
-        group.tx.commit().await
+        let mut tx = group.conn.into_tx().await?;
+        index_for_search(&mut tx, group.first).await?;
+        tx.commit().await
     }
 
     async fn write(&mut self, group: &mut Group, article: &ArticleRecord, facts: &Facts, replaces: bool) -> sqlx::Result<Saved> {
@@ -121,7 +168,7 @@ impl Writer {
         let old: Option<(i64, String)> = if replaces {
             sqlx::query_as("SELECT id, slug FROM articles WHERE path = ?")
                 .bind(&article.path)
-                .fetch_optional(&mut *group.tx)
+                .fetch_optional(&mut **group.conn.tx().await?)
                 .await?
         } else {
             None
@@ -129,10 +176,10 @@ impl Writer {
         let saved = if old.is_some() { Saved::Updated } else { Saved::New };
         let mut orphans = Orphans::default();
         if let Some((old_id, _)) = &old {
-            orphans = orphans_of(&mut group.tx, *old_id).await?;
+            orphans = orphans_of(group.conn.tx().await?, *old_id).await?;
             sqlx::query("DELETE FROM articles WHERE id = ?")
                 .bind(old_id)
-                .execute(&mut *group.tx)
+                .execute(&mut **group.conn.tx().await?)
                 .await?;
             // What the old version said is gone: read those speakers afresh. (Its events stay
             // until `prune`, which is when the days they are on are forgotten.)
@@ -146,15 +193,15 @@ impl Writer {
         for (i, _) in &plan.actors {
             wordings.speaker_mut(&facts.new_actors[*i].slug).mark_complete();
         }
-        plan.quotes(&mut group.tx, ids, wordings, &mut group.next, facts).await?;
-        plan.events(&mut group.tx, ids, events, &mut group.next, facts).await?;
+        plan.quotes(&mut group.conn, ids, wordings, &mut group.next, facts).await?;
+        plan.events(&mut group.conn, ids, events, &mut group.next, facts).await?;
 
         // A replaced article keeps its slug; a new one gets the first free one in the batch.
         let kept_slug = old.as_ref().map(|(_, slug)| slug.as_str());
-        insert_article(&mut group.tx, &plan, ids, article, kept_slug, facts).await?;
+        group.conn.insert(ArticleRows::new(&plan, ids, article, kept_slug, facts)).await?;
 
         if saved == Saved::Updated {
-            let pruned = prune(&mut group.tx, &orphans).await?;
+            let pruned = prune(group.conn.tx().await?, &orphans).await?;
             ids.forget_actors(&pruned);
             for key in &orphans.event_keys {
                 events.forget(key);
@@ -187,7 +234,7 @@ async fn begin_group(pool: &SqlitePool) -> sqlx::Result<Group> {
         quote,
     };
     Ok(Group {
-        tx,
+        conn: Connection::new(tx),
         started: Instant::now(),
         next,
         first,
@@ -367,7 +414,7 @@ impl Plan {
     /// speaker within a week in close enough words (a copy or a translation), or a new one.
     async fn quotes(
         &mut self,
-        tx: &mut Transaction<'static, Sqlite>,
+        conn: &mut Connection,
         ids: &Ids,
         wordings: &mut Wordings,
         next: &mut NextIds,
@@ -381,7 +428,7 @@ impl Plan {
                 _ => UNNAMED,
             };
             for month in wordings.speaker_mut(speaker_key).unread(quote.date) {
-                read_month(tx, wordings, speaker_key, month).await?;
+                read_month(conn.tx().await?, wordings, speaker_key, month).await?;
             }
             let words = wordings.vocabulary.words(&quote.text);
             let (statement_id, said_on) = match same_statement(wordings.speaker(speaker_key), speaker_key, quote, &words, self.article_id) {
@@ -418,7 +465,7 @@ impl Plan {
     /// dates and lead actor), or creates the event.
     async fn events(
         &mut self,
-        tx: &mut Transaction<'static, Sqlite>,
+        conn: &mut Connection,
         ids: &Ids,
         days: &mut EventDays,
         next: &mut NextIds,
@@ -434,7 +481,7 @@ impl Plan {
                 .bind(&key.0)
                 .bind(&key.1)
                 .bind(key.2)
-                .fetch_all(&mut **tx)
+                .fetch_all(&mut **conn.tx().await?)
                 .await?;
                 let known = known
                     .into_iter()

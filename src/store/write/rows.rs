@@ -73,128 +73,188 @@ INSERT OR IGNORE INTO event_topics (event_id, topic_id, article_id)
     SELECT value ->> 0, value ->> 1, ? FROM jsonb_each(?);
 ");
 
-/// Inserts the article and every row of its facts, with the ids `plan` decided.
-pub(super) async fn insert_article(
-    tx: &mut Transaction<'static, Sqlite>,
-    plan: &Plan,
-    ids: &Ids,
-    article: &ArticleRecord,
-    kept_slug: Option<&str>,
-    facts: &Facts,
-) -> sqlx::Result<()> {
-    let id = plan.article_id;
-    let new_actors: Vec<_> = plan.actors.iter().map(|(i, id)| (*id, &facts.new_actors[*i])).collect();
-    let actors = json_rows(new_actors.iter().map(|(id, a)| json!([id, a.slug, a.name, a.kind.as_str(), a.country])));
-    let aliases = json_rows(
-        new_actors
-            .iter()
-            .flat_map(|(id, a)| a.aliases.iter().map(move |alias| json!([id, alias]))),
-    );
-    let roles = json_rows(new_actors.iter().flat_map(|(id, a)| {
-        a.roles.iter().map(move |r| json!([id, r.title, r.of, r.from.map(|d| d.to_string()), r.to.map(|d| d.to_string())]))
-    }));
-    let sentences = json_rows(facts.sentences.iter().enumerate().map(|(idx, s)| {
-        let text = article.body.get(s.span.start..s.span.end).unwrap_or("").trim();
-        json!([idx, s.span.start, s.span.end, text])
-    }));
-    let mentions = json_rows(facts.mentions.iter().filter_map(|m| {
-        let (actor_id, _) = ids.actor(&m.actor)?;
-        Some(json!([actor_id, m.sentence, m.span.start, m.span.end, m.provenance.rule, m.provenance.confidence]))
-    }));
-    let dates = json_rows(facts.dates.iter().map(|d| {
-        json!([
-            d.sentence,
-            d.span.start,
-            d.span.end,
-            d.start.map(|x| x.to_string()),
-            d.end.map(|x| x.to_string()),
-            d.precision.as_str(),
-            d.provenance.rule,
-            d.provenance.confidence
-        ])
-    }));
-    let topics = json_rows(facts.topics.iter().filter_map(|hit| Some(json!([ids.topic(&hit.topic)?, hit.hits]))));
-    let statements = json_rows(plan.statements.iter().map(|(id, key, said_on)| json!([id, key, said_on])));
-    let quotes = json_rows(plan.quotes.iter().zip(&facts.quotes).map(|(r, q)| {
-        let sort_date = r.said_on.as_deref().or(article.published.as_deref()).unwrap_or(UNDATED);
-        json!([
-            r.statement_id,
-            q.sentence,
-            q.span.start,
-            q.span.end,
-            q.text,
-            r.speaker_id,
-            r.speaker_name,
-            q.speaker_text,
-            r.reporter_id,
-            r.reporter_name,
-            r.said_on,
-            sort_date,
-            q.provenance.rule,
-            q.provenance.confidence
-        ])
-    }));
-    let events = json_rows(plan.new_events.iter().map(|new| {
-        let e = &facts.events[new.report];
-        json!([
-            new.id,
-            new.slug_base,
-            e.start.to_string(),
-            e.end.to_string(),
-            e.precision.as_str(),
-            e.title,
-            e.kind,
-            e.actors.first(),
-            new.same_base_before
-        ])
-    }));
-    let sources = json_rows(plan.events.iter().zip(&facts.events).map(|(planned, e)| {
-        json!([planned.event_id, e.sentence, e.span.start, e.span.end, e.title, e.provenance.rule, e.provenance.confidence])
-    }));
-    let event_actors = json_rows(plan.events.iter().flat_map(|e| e.actors.iter().map(move |a| json!([e.event_id, a]))));
-    let event_topics = json_rows(plan.events.iter().flat_map(|e| e.topics.iter().map(move |t| json!([e.event_id, t]))));
+/// An article and every row of its facts, with the ids its plan decided, ready to insert. It
+/// owns all it binds, so the insert can run while the writer plans the next article.
+pub(super) struct ArticleRows {
+    id: i64,
+    kept_slug: Option<String>,
+    slug_base: String,
+    article: ArticleRecord,
+    /// One JSON array per table, in the order of the statements.
+    actors: String,
+    aliases: String,
+    roles: String,
+    sentences: String,
+    mentions: String,
+    dates: String,
+    topics: String,
+    statements: String,
+    quotes: String,
+    events: String,
+    sources: String,
+    event_actors: String,
+    event_topics: String,
+}
 
-    sqlx::query(INSERT_ARTICLE)
-        .bind(actors)
-        .bind(aliases)
-        .bind(roles)
-        .bind(id)
-        .bind(kept_slug)
-        .bind(&article.path)
-        .bind(&article.file)
-        .bind(&article.raw_hash)
-        .bind(&article.content_hash)
-        .bind(&article.title)
-        .bind(&article.outlet)
-        .bind(&article.outlet_slug)
-        .bind(&article.via)
-        .bind(&article.url)
-        .bind(&article.published)
-        .bind(&article.author)
-        .bind(&article.language)
-        .bind(&article.body)
-        .bind(slugify_words(&article.title, 8))
-        .bind(id)
-        .bind(sentences)
-        .bind(id)
-        .bind(mentions)
-        .bind(id)
-        .bind(dates)
-        .bind(id)
-        .bind(topics)
-        .bind(statements)
-        .bind(id)
-        .bind(quotes)
-        .bind(events)
-        .bind(id)
-        .bind(sources)
-        .bind(id)
-        .bind(event_actors)
-        .bind(id)
-        .bind(event_topics)
-        .execute(&mut **tx)
-        .await
-        .map(|_| ())
+impl ArticleRows {
+    /// The rows of `article`, a new one or one keeping the slug of the version it replaces.
+    pub(super) fn new(plan: &Plan, ids: &Ids, article: &ArticleRecord, kept_slug: Option<&str>, facts: &Facts) -> Self {
+        let id = plan.article_id;
+        let new_actors: Vec<_> = plan.actors.iter().map(|(i, id)| (*id, &facts.new_actors[*i])).collect();
+        let actors = json_rows(new_actors.iter().map(|(id, a)| json!([id, a.slug, a.name, a.kind.as_str(), a.country])));
+        let aliases = json_rows(
+            new_actors
+                .iter()
+                .flat_map(|(id, a)| a.aliases.iter().map(move |alias| json!([id, alias]))),
+        );
+        let roles = json_rows(new_actors.iter().flat_map(|(id, a)| {
+            a.roles.iter().map(move |r| json!([id, r.title, r.of, r.from.map(|d| d.to_string()), r.to.map(|d| d.to_string())]))
+        }));
+        let sentences = json_rows(facts.sentences.iter().enumerate().map(|(idx, s)| {
+            let text = article.body.get(s.span.start..s.span.end).unwrap_or("").trim();
+            json!([idx, s.span.start, s.span.end, text])
+        }));
+        let mentions = json_rows(facts.mentions.iter().filter_map(|m| {
+            let (actor_id, _) = ids.actor(&m.actor)?;
+            Some(json!([actor_id, m.sentence, m.span.start, m.span.end, m.provenance.rule, m.provenance.confidence]))
+        }));
+        let dates = json_rows(facts.dates.iter().map(|d| {
+            json!([
+                d.sentence,
+                d.span.start,
+                d.span.end,
+                d.start.map(|x| x.to_string()),
+                d.end.map(|x| x.to_string()),
+                d.precision.as_str(),
+                d.provenance.rule,
+                d.provenance.confidence
+            ])
+        }));
+        let topics = json_rows(facts.topics.iter().filter_map(|hit| Some(json!([ids.topic(&hit.topic)?, hit.hits]))));
+        let statements = json_rows(plan.statements.iter().map(|(id, key, said_on)| json!([id, key, said_on])));
+        let quotes = json_rows(plan.quotes.iter().zip(&facts.quotes).map(|(r, q)| {
+            let sort_date = r.said_on.as_deref().or(article.published.as_deref()).unwrap_or(UNDATED);
+            json!([
+                r.statement_id,
+                q.sentence,
+                q.span.start,
+                q.span.end,
+                q.text,
+                r.speaker_id,
+                r.speaker_name,
+                q.speaker_text,
+                r.reporter_id,
+                r.reporter_name,
+                r.said_on,
+                sort_date,
+                q.provenance.rule,
+                q.provenance.confidence
+            ])
+        }));
+        let events = json_rows(plan.new_events.iter().map(|new| {
+            let e = &facts.events[new.report];
+            json!([
+                new.id,
+                new.slug_base,
+                e.start.to_string(),
+                e.end.to_string(),
+                e.precision.as_str(),
+                e.title,
+                e.kind,
+                e.actors.first(),
+                new.same_base_before
+            ])
+        }));
+        let sources = json_rows(plan.events.iter().zip(&facts.events).map(|(planned, e)| {
+            json!([planned.event_id, e.sentence, e.span.start, e.span.end, e.title, e.provenance.rule, e.provenance.confidence])
+        }));
+        let event_actors = json_rows(plan.events.iter().flat_map(|e| e.actors.iter().map(move |a| json!([e.event_id, a]))));
+        let event_topics = json_rows(plan.events.iter().flat_map(|e| e.topics.iter().map(move |t| json!([e.event_id, t]))));
+
+        ArticleRows {
+            id,
+            kept_slug: kept_slug.map(str::to_string),
+            slug_base: slugify_words(&article.title, 8),
+            article: article.clone(),
+            actors,
+            aliases,
+            roles,
+            sentences,
+            mentions,
+            dates,
+            topics,
+            statements,
+            quotes,
+            events,
+            sources,
+            event_actors,
+            event_topics,
+        }
+    }
+
+    /// Inserts them all in one batch.
+    pub(super) async fn insert(self, tx: &mut Transaction<'static, Sqlite>) -> sqlx::Result<()> {
+        let ArticleRows {
+            id,
+            kept_slug,
+            slug_base,
+            article,
+            actors,
+            aliases,
+            roles,
+            sentences,
+            mentions,
+            dates,
+            topics,
+            statements,
+            quotes,
+            events,
+            sources,
+            event_actors,
+            event_topics,
+        } = self;
+        sqlx::query(INSERT_ARTICLE)
+            .bind(actors)
+            .bind(aliases)
+            .bind(roles)
+            .bind(id)
+            .bind(kept_slug)
+            .bind(article.path)
+            .bind(article.file)
+            .bind(article.raw_hash)
+            .bind(article.content_hash)
+            .bind(article.title)
+            .bind(article.outlet)
+            .bind(article.outlet_slug)
+            .bind(article.via)
+            .bind(article.url)
+            .bind(article.published)
+            .bind(article.author)
+            .bind(article.language)
+            .bind(article.body)
+            .bind(slug_base)
+            .bind(id)
+            .bind(sentences)
+            .bind(id)
+            .bind(mentions)
+            .bind(id)
+            .bind(dates)
+            .bind(id)
+            .bind(topics)
+            .bind(statements)
+            .bind(id)
+            .bind(quotes)
+            .bind(events)
+            .bind(id)
+            .bind(sources)
+            .bind(id)
+            .bind(event_actors)
+            .bind(id)
+            .bind(event_topics)
+            .execute(&mut **tx)
+            .await
+            .map(|_| ())
+    }
 }
 
 /// A JSON array of rows, each itself an array of column values.
