@@ -162,19 +162,28 @@ pub(super) fn same_words(a: &Words, b: &Words, floor: f64) -> f64 {
             if 2.0 * at_most as f64 / total < floor {
                 return 0.0;
             }
+            let score = |common: usize| 2.0 * common as f64 / total;
+            // The fewest shared words that reach the floor, exactly as `score` rounds.
+            let mut needed = (floor * total / 2.0).ceil().max(0.0) as usize;
+            while needed > 0 && score(needed - 1) >= floor {
+                needed -= 1;
+            }
+            while needed <= a.len().min(b.len()) && score(needed) < floor {
+                needed += 1;
+            }
+            // Without branches on the comparison, which a processor cannot predict here; and
+            // given up once the words left cannot reach the floor.
             let (mut i, mut j, mut common) = (0, 0, 0);
             while i < a.len() && j < b.len() {
-                match a[i].cmp(&b[j]) {
-                    std::cmp::Ordering::Less => i += 1,
-                    std::cmp::Ordering::Greater => j += 1,
-                    std::cmp::Ordering::Equal => {
-                        common += 1;
-                        i += 1;
-                        j += 1;
-                    }
+                if common + (a.len() - i).min(b.len() - j) < needed {
+                    return 0.0;
                 }
+                let (x, y) = (a[i], b[j]);
+                common += usize::from(x == y);
+                i += usize::from(x <= y);
+                j += usize::from(y <= x);
             }
-            2.0 * common as f64 / total
+            if common < needed { 0.0 } else { score(common) }
         }
         _ => 0.0,
     }
