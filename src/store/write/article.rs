@@ -13,11 +13,13 @@
 //! database only for what it has not read yet.
 
 use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use sqlx::{Sqlite, SqlitePool, Transaction};
-use tokio::task::JoinHandle;
 
 use super::memory::{EventDays, EventKey, KnownEvent, Month, SpeakerWordings, Wording, Wordings, Words, month_days, same_words};
 use super::rows::ArticleRows;
@@ -43,8 +45,11 @@ struct Group {
 /// A group's transaction: ready, or held by the insert of the article written last.
 struct Connection {
     ready: Option<Transaction<'static, Sqlite>>,
-    inserting: Option<JoinHandle<(Transaction<'static, Sqlite>, sqlx::Result<()>)>>,
+    inserting: Option<Inserting>,
 }
+
+/// An insert under way, holding the transaction until it finishes.
+type Inserting = Pin<Box<dyn Future<Output = (Transaction<'static, Sqlite>, sqlx::Result<()>)> + Send>>;
 
 impl Connection {
     fn new(tx: Transaction<'static, Sqlite>) -> Self {
@@ -55,26 +60,36 @@ impl Connection {
     }
 
     /// The transaction, once the insert in flight has finished; that insert's error if it
-    /// failed. (The transaction is gone only if the insert panicked, which the first call
-    /// reports, and the writer then drops the group.)
+    /// failed. (It is missing only if a caller was cancelled inside `insert`, and the writer
+    /// is then being dropped.)
     async fn tx(&mut self) -> sqlx::Result<&mut Transaction<'static, Sqlite>> {
         if let Some(inserting) = self.inserting.take() {
-            let (tx, result) = inserting.await.map_err(|_| sqlx::Error::WorkerCrashed)?;
+            let (tx, result) = inserting.await;
             self.ready = Some(tx);
             result?;
         }
         self.ready.as_mut().ok_or(sqlx::Error::WorkerCrashed)
     }
 
-    /// Starts inserting `rows` on another thread; the next `tx` waits for it.
+    /// Starts inserting `rows`; the next `tx` waits for it. One poll hands the batch to the
+    /// connection's own thread, where SQLite runs it while the writer plans the next article.
     async fn insert(&mut self, rows: ArticleRows) -> sqlx::Result<()> {
         self.tx().await?;
         let mut tx = self.ready.take().ok_or(sqlx::Error::WorkerCrashed)?;
-        self.inserting = Some(tokio::spawn(async move {
+        let mut inserting: Inserting = Box::pin(async move {
             let result = rows.insert(&mut tx).await;
             (tx, result)
-        }));
-        Ok(())
+        });
+        match std::future::poll_fn(|cx| Poll::Ready(inserting.as_mut().poll(cx))).await {
+            Poll::Ready((tx, result)) => {
+                self.ready = Some(tx);
+                result
+            }
+            Poll::Pending => {
+                self.inserting = Some(inserting);
+                Ok(())
+            }
+        }
     }
 
     /// The transaction, to commit, once every insert has finished.
