@@ -5,6 +5,10 @@
 //!
 //! Misses are single-flight: while one request renders a page, others for the same URL wait
 //! for it and are answered with its bytes, so a burst of cold requests costs one render.
+//!
+//! Data twins (CSV, JSON, feeds) stream as they are read from the database, and each request
+//! streams its own; one that was sent whole is kept too, up to [`MAX_TWIN_BYTES`], so that the
+//! complete export of a large archive is read from the database once rather than per download.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
@@ -16,11 +20,15 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use tokio::sync::watch;
 
 /// Pages larger than this are served but not kept. At 100,000 articles the actor list and
 /// the compare page run to several megabytes and take hundreds of milliseconds to render.
 const MAX_PAGE_BYTES: usize = 8 * 1024 * 1024;
+/// Data twins larger than this are streamed but not kept: the complete CSV export of 100,000
+/// articles is 30 MB, and takes seconds to read from the database.
+const MAX_TWIN_BYTES: usize = 64 * 1024 * 1024;
 /// The cache keeps at most this many bytes of pages, dropping the oldest first.
 const MAX_CACHE_BYTES: usize = 128 * 1024 * 1024;
 
@@ -153,8 +161,8 @@ impl Pages {
     }
 }
 
-/// Serves HTML pages from the cache, and keeps the ones it renders. Only plain GETs of
-/// complete 200 pages are kept; data twins stream, and are left alone.
+/// Serves pages and data twins from the cache, and keeps the ones it renders: plain GETs
+/// answered 200, pages once rendered, twins once streamed whole.
 pub async fn cache_pages(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
     if request.method() != Method::GET {
         return next.run(request).await;
@@ -186,8 +194,12 @@ pub async fn cache_pages(State(cache): State<PageCache>, request: Request, next:
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if response.status() != StatusCode::OK || !is_page {
+        // Waiters do not wait for a twin's whole stream: they stream their own.
         if let Some(flight) = flight {
             flight.land(None);
+        }
+        if response.status() == StatusCode::OK {
+            return keep_when_sent(cache, url, generation, response);
         }
         return response;
     }
@@ -211,6 +223,62 @@ pub async fn cache_pages(State(cache): State<PageCache>, request: Request, next:
     }
 }
 
+/// Streams `response` to its client, keeping a copy once its body has been sent whole without
+/// error, unless it grew larger than [`MAX_TWIN_BYTES`].
+fn keep_when_sent(cache: PageCache, url: String, generation: Generation, response: Response) -> Response {
+    let (parts, body) = response.into_parts();
+    let keeping = Keeping {
+        cache,
+        url,
+        generation,
+        headers: parts.headers.clone(),
+        chunks: Vec::new(),
+        bytes: 0,
+    };
+    let stream = futures_util::stream::unfold((body.into_data_stream(), Some(keeping)), |(mut body, mut keeping)| async move {
+        match body.next().await {
+            Some(Ok(chunk)) => {
+                if let Some(k) = keeping.as_mut() {
+                    k.bytes += chunk.len();
+                    k.chunks.push(chunk.clone());
+                }
+                if keeping.as_ref().is_some_and(|k| k.bytes > MAX_TWIN_BYTES) {
+                    keeping = None;
+                }
+                Some((Ok(chunk), (body, keeping)))
+            }
+            Some(Err(err)) => Some((Err(err), (body, None))),
+            None => {
+                if let Some(k) = keeping {
+                    k.keep();
+                }
+                None
+            }
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(stream))
+}
+
+/// A twin's body as it streams, to keep when it ends.
+struct Keeping {
+    cache: PageCache,
+    url: String,
+    generation: Generation,
+    headers: HeaderMap,
+    chunks: Vec<Bytes>,
+    bytes: usize,
+}
+
+impl Keeping {
+    fn keep(self) {
+        let mut body = Vec::with_capacity(self.bytes);
+        for chunk in &self.chunks {
+            body.extend_from_slice(chunk);
+        }
+        self.cache.put(self.url, self.generation, self.headers, Bytes::from(body));
+    }
+}
+
 fn page(headers: HeaderMap, body: Bytes) -> Response {
     let mut response = Body::from(body).into_response();
     *response.headers_mut() = headers;
@@ -219,6 +287,10 @@ fn page(headers: HeaderMap, body: Bytes) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use tower::ServiceExt;
+
     use super::*;
 
     #[test]
@@ -255,8 +327,6 @@ mod tests {
 
     #[tokio::test]
     async fn concurrent_misses_wait_for_one_render() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        use tower::ServiceExt;
 
         let dir = tempfile::tempdir().expect("dir");
         let cache = PageCache::new(&dir.path().join("e.db"));
@@ -287,5 +357,50 @@ mod tests {
         let bodies = futures_util::future::join_all(requests).await;
         assert!(bodies.iter().all(|b| b.as_ref() == b"slow page"));
         assert_eq!(renders.load(Ordering::SeqCst), 1);
+    }
+
+    /// A CSV streamed in `chunks`, counting how often it is produced.
+    fn streaming_app(cache: PageCache, chunks: Vec<Bytes>, produced: Arc<AtomicUsize>) -> axum::Router {
+        axum::Router::new()
+            .route(
+                "/all.csv",
+                axum::routing::get(move || {
+                    let produced = produced.clone();
+                    let chunks = chunks.clone().into_iter().map(Ok::<_, std::io::Error>);
+                    async move {
+                        produced.fetch_add(1, Ordering::SeqCst);
+                        ([(header::CONTENT_TYPE, "text/csv")], Body::from_stream(futures_util::stream::iter(chunks)))
+                    }
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(cache, cache_pages))
+    }
+
+    async fn get_body(app: &axum::Router) -> Bytes {
+        let request = Request::builder().uri("/all.csv").body(Body::empty()).expect("request");
+        let response = app.clone().oneshot(request).await.expect("response");
+        assert_eq!(response.status(), StatusCode::OK);
+        axum::body::to_bytes(response.into_body(), usize::MAX).await.expect("body")
+    }
+
+    #[tokio::test]
+    async fn a_twin_streamed_whole_is_kept_and_a_larger_one_is_not() {
+        let dir = tempfile::tempdir().expect("dir");
+        std::fs::write(dir.path().join("e.db"), b"db").expect("write");
+        let produced = Arc::new(AtomicUsize::new(0));
+        let rows = (0..3).map(|i| Bytes::from(format!("row {i}\n"))).collect();
+        let app = streaming_app(PageCache::new(&dir.path().join("e.db")), rows, produced.clone());
+        let first = get_body(&app).await;
+        assert_eq!(first.as_ref(), b"row 0\nrow 1\nrow 2\n");
+        assert_eq!(get_body(&app).await, first, "the kept copy is the same");
+        assert_eq!(produced.load(Ordering::SeqCst), 1, "the second download is served from the cache");
+
+        // Past the limit, every download streams afresh (and whole).
+        let produced = Arc::new(AtomicUsize::new(0));
+        let megabytes = vec![Bytes::from(vec![b'x'; 1 << 20]); MAX_TWIN_BYTES / (1 << 20) + 1];
+        let app = streaming_app(PageCache::new(&dir.path().join("e.db")), megabytes, produced.clone());
+        assert!(get_body(&app).await.len() > MAX_TWIN_BYTES);
+        assert!(get_body(&app).await.len() > MAX_TWIN_BYTES);
+        assert_eq!(produced.load(Ordering::SeqCst), 2);
     }
 }
