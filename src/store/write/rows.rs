@@ -13,7 +13,8 @@ use crate::store::read::UNDATED;
 /// The first free slug of a table for the slug base `b`, skipping `k` more (the `k`-th row with
 /// that base in one statement, which SQLite computes before inserting any): `b`, or `b-N` one
 /// past the highest `N` taken, `b` itself counting as 1. `b` and `k` are columns of the row
-/// being inserted; both lookups use the slug index, so the cost does not grow with the archive.
+/// being inserted; both lookups use the slug index ('.' sorts right after '-', so the range
+/// holds every slug that starts with `b-`), so the cost does not grow with the archive.
 macro_rules! free_slug {
     ($table:literal) => {
         concat!(
