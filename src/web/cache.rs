@@ -232,17 +232,15 @@ fn keep_when_sent(cache: PageCache, url: String, generation: Generation, respons
         url,
         generation,
         headers: parts.headers.clone(),
-        chunks: Vec::new(),
-        bytes: 0,
+        body: Vec::new(),
     };
     let stream = futures_util::stream::unfold((body.into_data_stream(), Some(keeping)), |(mut body, mut keeping)| async move {
         match body.next().await {
             Some(Ok(chunk)) => {
                 if let Some(k) = keeping.as_mut() {
-                    k.bytes += chunk.len();
-                    k.chunks.push(chunk.clone());
+                    k.body.extend_from_slice(&chunk);
                 }
-                if keeping.as_ref().is_some_and(|k| k.bytes > MAX_TWIN_BYTES) {
+                if keeping.as_ref().is_some_and(|k| k.body.len() > MAX_TWIN_BYTES) {
                     keeping = None;
                 }
                 Some((Ok(chunk), (body, keeping)))
@@ -265,17 +263,12 @@ struct Keeping {
     url: String,
     generation: Generation,
     headers: HeaderMap,
-    chunks: Vec<Bytes>,
-    bytes: usize,
+    body: Vec<u8>,
 }
 
 impl Keeping {
     fn keep(self) {
-        let mut body = Vec::with_capacity(self.bytes);
-        for chunk in &self.chunks {
-            body.extend_from_slice(chunk);
-        }
-        self.cache.put(self.url, self.generation, self.headers, Bytes::from(body));
+        self.cache.put(self.url, self.generation, self.headers, Bytes::from(self.body));
     }
 }
 
