@@ -8,7 +8,7 @@ use serde::Serialize;
 use sqlx::SqlitePool;
 
 use crate::store::read::{self, EventView, QuoteRow};
-use crate::store::timeline::{self, TimelineFilter};
+use crate::store::timeline;
 
 #[derive(Serialize)]
 struct ExportArticle {
@@ -117,7 +117,7 @@ impl From<EventView> for ExportEvent {
 }
 
 async fn all_events(pool: &SqlitePool) -> sqlx::Result<Vec<EventView>> {
-    timeline::all(pool, &TimelineFilter::default()).await
+    timeline::all(pool).await
 }
 
 pub async fn json(pool: &SqlitePool, out: &mut dyn Write) -> anyhow::Result<()> {

@@ -218,6 +218,36 @@ async fn keyset_pages_walk_every_event_once_and_say_where_they_are() {
     assert_eq!(first_of_rest, "We agreed on the plan for round 100,");
 }
 
+/// The server keeps the timeline's index in memory: an import into the database it serves
+/// must show on the next request, in the count, the facets, the pages and the twins.
+#[tokio::test]
+async fn an_import_while_serving_shows_on_the_next_request() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = common::seeded_db(dir.path()).await;
+    let (app, _pool) = app(&db).await;
+    let before = get(&app, "/").await;
+    let (_, _, n) = count_of(&before);
+    let wires_before = get(&app, "/?outlet=wire-1").await;
+    assert_eq!(wires_before.status, StatusCode::NOT_FOUND, "no such outlet yet");
+
+    let articles = dir.path().join("more");
+    std::fs::create_dir(&articles).expect("mkdir");
+    many_articles(&articles, 6);
+    let pool = entente::store::open_rw(&db).await.expect("open");
+    let mut log = Vec::new();
+    let summary = entente::import::import(&pool, &common::reference(), &[articles], &mut log).await.expect("import");
+    assert_eq!(summary.new, 6, "{}", String::from_utf8_lossy(&log));
+    pool.close().await;
+
+    let after = get(&app, "/").await;
+    assert_eq!(count_of(&after).2, n + 6);
+    let wires = get(&app, "/?outlet=wire-1").await;
+    assert_eq!(count_of(&wires), (1, 2, 2));
+    assert!(facet(&wires, "Actors").iter().any(|(label, count, _)| label == "Keir Starmer" && *count == 2));
+    let csv = get(&app, "/timeline.csv?outlet=wire-1").await;
+    assert_eq!(csv.body.lines().count(), 3);
+}
+
 #[tokio::test]
 async fn the_timeline_twins_take_the_same_filters() {
     let site = site().await;

@@ -1,6 +1,7 @@
 //! Store: the SQLite database. Opening it (read-write for import, read-only for serving),
 //! the schema migrations, writing whole articles with their facts, and the read queries.
 
+pub mod event_index;
 pub mod read;
 pub mod search;
 pub mod summary;
@@ -10,12 +11,32 @@ pub mod write;
 #[cfg(test)]
 mod plans;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+/// The state of a database's files (size and modification time of the file and of its
+/// write-ahead log): when it changes, so may anything read from it.
+pub(crate) type Generation = [Option<(u64, SystemTime)>; 2];
+
+/// The database file at `db` and its write-ahead log.
+pub(crate) fn files_of(db: &Path) -> [PathBuf; 2] {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    [db.to_path_buf(), PathBuf::from(wal)]
+}
+
+/// The state of `files` now: two `stat`s.
+pub(crate) fn generation(files: &[PathBuf; 2]) -> Generation {
+    files.clone().map(|file| {
+        std::fs::metadata(file)
+            .ok()
+            .and_then(|m| m.modified().ok().map(|t| (m.len(), t)))
+    })
+}
 
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]

@@ -1,14 +1,13 @@
 //! Query plans of the hot queries, checked with `EXPLAIN QUERY PLAN`: none of them reads a
 //! whole large table, and the unfiltered lists walk an index in their order instead of sorting,
-//! so that they stay fast at a hundred thousand articles. A filtered page may sort what its
-//! filters select, and related events sort their four-week window. (Unfiltered facet counts
-//! and the weekly density come from the summaries; filtered ones are checked here with a
-//! prepared filter, whose queries start from the narrowest filter's index.)
+//! so that they stay fast at a hundred thousand articles. Related events sort their four-week
+//! window. The timeline's filters run on its index in memory (store::event_index), whose
+//! build reads the event tables whole, once, each in the order of an index.
 
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
 
 use super::read::{RELATED_EVENTS, actor_quotes_query, articles_page_query};
-use super::timeline::{Cursor, Facet, PageAt, TimelineFilter, before_query, facet_query, page_query, prepare};
+use super::timeline::{Cursor, PageAt};
 
 /// Tables that grow with the archive. The taxonomy, `json_each` and CTEs are small.
 const LARGE: &[&str] = &[
@@ -33,6 +32,18 @@ async fn assert_indexed(pool: &SqlitePool, what: &str, sql: &str) {
 /// Also fails when the result is sorted rather than read in index order.
 async fn assert_index_order(pool: &SqlitePool, what: &str, sql: &str) {
     check(pool, what, sql, true).await;
+}
+
+/// For queries that read a whole table on purpose: fails when they sort or group anything
+/// but what they read in index order.
+async fn assert_read_in_order(pool: &SqlitePool, what: &str, sql: &str) {
+    let lines = plan(pool, sql).await;
+    for line in &lines {
+        assert!(
+            !line.contains("USE TEMP B-TREE FOR ORDER BY") && !line.contains("USE TEMP B-TREE FOR GROUP BY"),
+            "{what}: sorts: {line}\n{lines:#?}"
+        );
+    }
 }
 
 async fn check(pool: &SqlitePool, what: &str, sql: &str, in_order: bool) {
@@ -63,57 +74,46 @@ async fn pool() -> (SqlitePool, tempfile::TempDir) {
 }
 
 #[tokio::test]
-async fn timeline_pages_walk_the_date_index() {
-    let (pool, _dir) = pool().await;
-    let cursor = Cursor { date: "2025-03-01".to_string(), id: 7 };
-    for (what, at) in [
-        ("first page", PageAt::First),
-        ("after", PageAt::After(cursor.clone())),
-        ("before", PageAt::Before(cursor)),
-    ] {
-        assert_index_order(&pool, what, &sql(page_query(&TimelineFilter::default(), &at, 50))).await;
-    }
-    let filtered = TimelineFilter {
-        from: chrono::NaiveDate::from_ymd_opt(2025, 3, 1),
-        to: chrono::NaiveDate::from_ymd_opt(2025, 5, 31),
-        actors: vec!["donald-trump".to_string()],
-        topics: vec!["security-guarantees".to_string()],
-        outlets: vec!["reuters".to_string()],
-        kinds: vec!["CONSULT".to_string()],
-        q: Some("guarantees".to_string()),
-        ..TimelineFilter::default()
-    };
-    assert_indexed(&pool, "filtered page", &sql(page_query(&filtered, &PageAt::First, 50))).await;
-    assert_indexed(&pool, "position", &sql(before_query(&filtered, "2025-03-01", 7))).await;
-    let mut prepared = filtered.clone();
-    prepare(&pool, &mut prepared).await.expect("prepare");
-    assert_indexed(&pool, "prepared page", &sql(page_query(&prepared, &PageAt::First, 50))).await;
-    assert_indexed(&pool, "prepared position", &sql(before_query(&prepared, "2025-03-01", 7))).await;
-    for facet in [Facet::Actor, Facet::Topic, Facet::Outlet] {
-        for filter in [&filtered, &prepared] {
-            assert_indexed(&pool, &format!("{facet:?} facet"), &sql(facet_query(filter, facet, 15))).await;
-        }
-    }
-}
-
-#[tokio::test]
-async fn summaries_and_the_filter_estimates_use_indexes() {
+async fn the_timeline_index_reads_each_table_once_in_index_order() {
     let (pool, _dir) = pool().await;
     for (what, sql) in [
-        ("summary facet", "SELECT value, label, count FROM summary_facets WHERE facet = ? ORDER BY count DESC, label LIMIT ?"),
-        ("summary weeks", "SELECT week, count FROM summary_weeks ORDER BY week"),
-        ("summary count", "SELECT count FROM summary_facets WHERE facet = ? AND value = ?"),
+        ("index: actors", "SELECT event_id, group_concat(DISTINCT actor_id) FROM event_actors GROUP BY event_id"),
+        ("index: topics", "SELECT event_id, group_concat(DISTINCT topic_id) FROM event_topics GROUP BY event_id"),
+        (
+            "index: outlets",
+            "SELECT a.outlet_slug,
+                    (SELECT outlet FROM articles x WHERE x.outlet_slug = a.outlet_slug AND x.outlet IS NOT NULL LIMIT 1),
+                    group_concat(a.id)
+             FROM articles a WHERE a.outlet_slug IS NOT NULL GROUP BY a.outlet_slug",
+        ),
+        (
+            "index: sources",
+            "SELECT es.event_id, es.article_id, s.id FROM event_sources es INDEXED BY event_sources_article
+             JOIN sentences s ON s.article_id = es.article_id AND s.idx = es.sentence_idx",
+        ),
+        (
+            "index: actors in events",
+            "SELECT a.id, a.slug, a.name, a.kind = 'country'
+             FROM (SELECT DISTINCT actor_id FROM event_actors) ea JOIN actors a ON a.id = ea.actor_id",
+        ),
+    ] {
+        assert_read_in_order(&pool, what, sql).await;
+    }
+    for (what, sql) in [
         (
             "leaders",
             "SELECT a.slug, a.name FROM actors a WHERE a.kind = 'person' AND a.origin = 'gazetteer'
              AND EXISTS (SELECT 1 FROM event_actors ea WHERE ea.actor_id = a.id) ORDER BY a.name",
         ),
-        ("actor estimate", "SELECT COUNT(*) FROM event_actors ea JOIN actors a ON a.id = ea.actor_id WHERE a.slug IN (SELECT value FROM json_each(?))"),
-        ("outlet estimate", "SELECT COUNT(*) FROM articles ar JOIN event_sources es ON es.article_id = ar.id WHERE ar.outlet_slug IN (SELECT value FROM json_each(?))"),
-        ("dates estimate", "SELECT COUNT(*) FROM events WHERE date_start BETWEEN ? AND ?"),
     ] {
         assert_index_order(&pool, what, sql).await;
     }
+    assert_indexed(
+        &pool,
+        "page events",
+        "SELECT id, slug, date_start, date_end, precision, title, kind FROM events WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -628,22 +628,6 @@ pub async fn unknown_outlet_slugs(pool: &SqlitePool, slugs: &[String]) -> sqlx::
     .await
 }
 
-/// Actors that share the most events with `actor_id` (countries aside): (actor, shared events).
-pub async fn co_actors(pool: &SqlitePool, actor_id: i64, limit: i64) -> sqlx::Result<Vec<(Named, i64)>> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
-        "SELECT a.slug, a.name, COUNT(DISTINCT ea2.event_id) AS shared
-         FROM event_actors ea1 JOIN event_actors ea2 ON ea2.event_id = ea1.event_id AND ea2.actor_id <> ea1.actor_id
-         JOIN actors a ON a.id = ea2.actor_id
-         WHERE ea1.actor_id = ? AND a.kind <> 'country'
-         GROUP BY a.id ORDER BY shared DESC, a.name LIMIT ?",
-    )
-    .bind(actor_id)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(|(slug, name, n)| (Named { slug, name }, n)).collect())
-}
-
 /// The topics of the articles an actor is quoted in: (topic, statements).
 pub async fn speaker_topics(pool: &SqlitePool, actor_id: i64, limit: i64) -> sqlx::Result<Vec<(Named, i64)>> {
     let rows: Vec<(String, String, i64)> = sqlx::query_as(

@@ -1,15 +1,12 @@
-//! Summaries of the whole archive (migration 0003): the unfiltered timeline's facet counts and
-//! weekly density, and the actor list's counts. Counting them live reads every event, mention
-//! and quote, which takes seconds at a hundred thousand articles; the import rebuilds them once
-//! at its end with [`refresh_summaries`]. Triggers mark them stale on any write that can change
-//! a count, and readers then get `None` from [`events_if_fresh`] and count live instead, so
-//! pages stay correct after an interrupted import or one by a build that does not refresh.
+//! Summaries of the whole archive (migrations 0003 and 0004): the actor list's counts. Counting
+//! them live reads every mention, quote and event, which takes seconds at a hundred thousand
+//! articles; the import rebuilds them once at its end with [`refresh_summaries`]. (The timeline
+//! counts on its index in memory, store::event_index.) Triggers mark them stale on any write
+//! that can change a count, and readers then get `None` from [`events_if_fresh`] and count
+//! live instead, so pages stay correct after an interrupted import or one by a build that does
+//! not refresh.
 
 use sqlx::{Executor, Sqlite, SqlitePool};
-
-/// The week (starting on Monday) of the event `e`'s start, as the timeline's density counts it.
-pub(crate) const WEEK_OF_EVENT: &str =
-    "date(e.date_start, '-' || ((CAST(strftime('%w', e.date_start) AS INTEGER) + 6) % 7) || ' days')";
 
 /// Rebuilds every summary from the archive, in one transaction. Call it once at the end of an
 /// import (after the last article is committed); it takes about a second at 100,000 articles.
@@ -19,18 +16,12 @@ pub async fn refresh_summaries(pool: &SqlitePool) -> sqlx::Result<()> {
         tx.execute(*sql).await?;
     }
     tx.execute(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO summary_weeks (week, count) SELECT {WEEK_OF_EVENT} AS week, COUNT(*) FROM events e GROUP BY week"
-    )))
-    .await?;
-    tx.execute(sqlx::AssertSqlSafe(format!(
         "INSERT INTO summary_actors (actor_id, articles, quotes, events) {ACTOR_COUNTS}"
     )))
     .await?;
     tx.execute(
-        "INSERT INTO summary_state (id, events, longest_days, refreshed_at)
-         VALUES (1, (SELECT COUNT(*) FROM events),
-                 (SELECT CAST(MAX(julianday(date_end) - julianday(date_start)) AS INTEGER) + 1 FROM events),
-                 strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+        "INSERT INTO summary_state (id, events, refreshed_at)
+         VALUES (1, (SELECT COUNT(*) FROM events), strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
     )
     .await?;
     tx.commit().await
@@ -48,41 +39,11 @@ pub(crate) const ACTOR_COUNTS: &str = "SELECT actor_id, SUM(articles) AS article
          SELECT actor_id, 0, 0, COUNT(DISTINCT event_id) FROM event_actors GROUP BY actor_id
      ) GROUP BY actor_id HAVING SUM(articles) > 0 OR SUM(quotes) > 0";
 
-/// Each mirrors the live count it replaces (store::timeline::facet with no filter,
-/// store::read::actors); the tests compare the two.
-const REFRESH: &[&str] = &[
-    "DELETE FROM summary_state",
-    "DELETE FROM summary_facets",
-    "DELETE FROM summary_weeks",
-    "DELETE FROM summary_actors",
-    "INSERT INTO summary_facets (facet, value, label, count)
-     SELECT 'actor', a.slug, a.name, c.n
-     FROM (SELECT actor_id, COUNT(DISTINCT event_id) AS n FROM event_actors GROUP BY actor_id) c
-     JOIN actors a ON a.id = c.actor_id WHERE a.kind <> 'country'",
-    "INSERT INTO summary_facets (facet, value, label, count)
-     SELECT 'topic', t.slug, t.name, c.n
-     FROM (SELECT topic_id, COUNT(DISTINCT event_id) AS n FROM event_topics GROUP BY topic_id) c
-     JOIN topics t ON t.id = c.topic_id",
-    "INSERT INTO summary_facets (facet, value, label, count)
-     SELECT 'outlet', ar.outlet_slug, MIN(ar.outlet), COUNT(DISTINCT es.event_id)
-     FROM event_sources es JOIN articles ar ON ar.id = es.article_id
-     WHERE ar.outlet_slug IS NOT NULL GROUP BY ar.outlet_slug",
-    "INSERT INTO summary_facets (facet, value, label, count)
-     SELECT 'kind', kind, kind, COUNT(*) FROM events WHERE kind IS NOT NULL GROUP BY kind",
-    "INSERT INTO summary_facets (facet, value, label, count)
-     SELECT 'month', substr(date_start, 1, 7) AS month, substr(date_start, 1, 7), COUNT(*) FROM events GROUP BY month",
-];
+const REFRESH: &[&str] = &["DELETE FROM summary_state", "DELETE FROM summary_actors"];
 
 /// How many events there are, if the summaries describe the archive as it is now.
 pub(crate) async fn events_if_fresh<'c, E: Executor<'c, Database = Sqlite>>(db: E) -> sqlx::Result<Option<i64>> {
     sqlx::query_scalar("SELECT events FROM summary_state WHERE id = 1").fetch_optional(db).await
-}
-
-/// The longest any event lasts, in days, if the summaries are fresh.
-pub(crate) async fn longest_event_days(pool: &SqlitePool) -> sqlx::Result<Option<i64>> {
-    let row: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT longest_days FROM summary_state WHERE id = 1").fetch_optional(pool).await?;
-    Ok(row.flatten())
 }
 
 #[cfg(test)]

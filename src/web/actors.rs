@@ -14,12 +14,15 @@ use super::meta::{Origin, PageMeta};
 use super::params::{self, check_slug, page_href};
 use super::timeline::EventItem;
 use crate::store::read::{self, ActorRow, ActorSummary, Named, QuoteRow, RoleRow};
-use crate::store::timeline::{self as tl, Cursor, PageAt, TimelineFilter};
+use crate::store::event_index::LiveIndex;
+use crate::store::timeline::{self as tl, Cursor, Facet, PageAt, TimelineFilter};
 
 /// Statements on one page of an actor's; the rest are a link away.
 const STATEMENTS_PER_PAGE: i64 = 100;
 /// The actor page lists this many recent events and links to the timeline for all.
-const RECENT_EVENTS: i64 = 20;
+const RECENT_EVENTS: usize = 20;
+/// The actors it shares the most events with.
+const CO_ACTORS: usize = 10;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "actors.html")]
@@ -162,6 +165,7 @@ pub struct ActorPage {
 
 pub async fn show_actor(
     State(db): State<SqlitePool>,
+    State(index): State<LiveIndex>,
     origin: Origin,
     Path(slug): Path<String>,
     RawQuery(query): RawQuery,
@@ -203,8 +207,18 @@ pub async fn show_actor(
             }),
         }
     }
-    let events: Vec<EventItem> = tl::latest(&db, &filter, RECENT_EVENTS).await?.into_iter().map(EventItem::new).collect();
-    let event_count = tl::count(&db, &filter).await?;
+    let index = index.get().await?;
+    let selection = tl::select(&db, &index, &filter).await?;
+    let events: Vec<EventItem> = tl::latest(&db, &selection, RECENT_EVENTS).await?.into_iter().map(EventItem::new).collect();
+    let event_count = selection.count();
+    // Who shares the most events with the actor (countries aside), the actor itself left out.
+    let co_actors = selection
+        .values(Facet::Actor, CO_ACTORS + 1)
+        .into_iter()
+        .filter(|v| v.value != actor.slug)
+        .take(CO_ACTORS)
+        .map(|v| (Named { slug: v.value, name: v.label }, v.count))
+        .collect();
     let description = format!(
         "{}: {statement_count} statements and {event_count} events in the diplomacy timeline.",
         actor.name,
@@ -215,7 +229,7 @@ pub async fn show_actor(
         later_href,
         event_count,
         aliases: read::actor_aliases(&db, actor.id).await?,
-        co_actors: read::co_actors(&db, actor.id, 10).await?,
+        co_actors,
         topics: read::speaker_topics(&db, actor.id, 10).await?,
         roles,
         months,

@@ -13,7 +13,6 @@
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::SystemTime;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -22,6 +21,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use tokio::sync::watch;
+
+use crate::store::{Generation, files_of, generation};
 
 /// Pages larger than this are served but not kept. At 100,000 articles the actor list and
 /// the compare page run to several megabytes and take hundreds of milliseconds to render.
@@ -32,8 +33,6 @@ const MAX_TWIN_BYTES: usize = 64 * 1024 * 1024;
 /// The cache keeps at most this many bytes of pages, dropping the oldest first.
 const MAX_CACHE_BYTES: usize = 128 * 1024 * 1024;
 
-/// The state of the database files: when it changes, so may every page.
-type Generation = [Option<(u64, SystemTime)>; 2];
 
 #[derive(Clone)]
 pub struct PageCache(Arc<Inner>);
@@ -89,21 +88,15 @@ struct Pages {
 impl PageCache {
     /// A cache for pages drawn from the database file `db`.
     pub fn new(db: &Path) -> Self {
-        let mut wal = db.as_os_str().to_owned();
-        wal.push("-wal");
         PageCache(Arc::new(Inner {
-            files: [db.to_path_buf(), PathBuf::from(wal)],
+            files: files_of(db),
             pages: Mutex::new(Pages::default()),
             flights: Mutex::new(HashMap::new()),
         }))
     }
 
     fn generation(&self) -> Generation {
-        self.0.files.clone().map(|file| {
-            std::fs::metadata(file)
-                .ok()
-                .and_then(|m| m.modified().ok().map(|t| (m.len(), t)))
-        })
+        generation(&self.0.files)
     }
 
     /// The cached page for `url`, if the database has not changed since it was kept.

@@ -40,12 +40,15 @@ use auth::Access;
 use cache::PageCache;
 use error::AppError;
 
+use crate::store::event_index::LiveIndex;
+
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub db: SqlitePool,
     pub access: Access,
     pub cache: PageCache,
+    pub events: LiveIndex,
 }
 
 impl AppState {
@@ -57,7 +60,13 @@ impl AppState {
     /// The site on `db`, with access control as configured.
     pub fn with_access(db: SqlitePool, access: Access) -> Self {
         let cache = PageCache::new(db.connect_options().get_filename());
-        AppState { db, access, cache }
+        let events = LiveIndex::new(db.clone());
+        AppState {
+            db,
+            access,
+            cache,
+            events,
+        }
     }
 }
 

@@ -16,10 +16,11 @@ use super::meta::{Origin, PageMeta};
 use super::params::{self, TimelineQuery, href, page_href};
 use crate::store::read::{self, EventView, Named, SourceRef};
 use crate::store::search::{self, ArticleHit, MARK_END, MARK_START, QuoteHit};
+use crate::store::event_index::{LiveIndex, Selection};
 use crate::store::timeline::{self as tl, Facet, PageAt, TimelineFilter};
 
 /// Events on one page of the timeline.
-const PAGE_SIZE: i64 = 50;
+const PAGE_SIZE: usize = 50;
 
 pub struct DayGroup {
     pub label: String,
@@ -67,8 +68,6 @@ pub struct FacetLink {
 pub struct FacetGroup {
     pub name: String,
     pub links: Vec<FacetLink>,
-    /// Says when the counts are over a sample of the matching events.
-    pub note: Option<String>,
 }
 
 /// An active filter and the link that removes it.
@@ -133,6 +132,7 @@ pub struct TimelinePage {
 /// writes it, with empty fields and any order) is redirected to the one URL for that view.
 pub async fn show_timeline(
     State(db): State<SqlitePool>,
+    State(index): State<LiveIndex>,
     origin: Origin,
     uri: Uri,
     RawQuery(query): RawQuery,
@@ -146,14 +146,20 @@ pub async fn show_timeline(
     if asked != canonical {
         return Ok(Redirect::to(&canonical).into_response());
     }
-    Ok(timeline_page(&db, &origin, parsed).await?.into_response())
+    Ok(timeline_page(&db, &index, &origin, parsed).await?.into_response())
 }
 
-async fn timeline_page(db: &SqlitePool, origin: &Origin, query: TimelineQuery) -> Result<TimelinePage, AppError> {
-    let TimelineQuery { mut filter, at } = query;
+async fn timeline_page(
+    db: &SqlitePool,
+    index: &LiveIndex,
+    origin: &Origin,
+    query: TimelineQuery,
+) -> Result<TimelinePage, AppError> {
+    let TimelineQuery { filter, at } = query;
     check_slugs_exist(db, &filter).await?;
-    tl::prepare(db, &mut filter).await?;
-    let page = tl::page(db, &filter, &at, PAGE_SIZE).await?;
+    let index = index.get().await?;
+    let selection = tl::select(db, &index, &filter).await?;
+    let page = tl::page(db, &selection, &at, PAGE_SIZE).await?;
     let shown = page.events.len() as i64;
     let selected_actors = read::names_of_actors(db, &filter.actors).await?;
     let selected_topics = read::names_of_topics(db, &filter.topics).await?;
@@ -192,9 +198,9 @@ async fn timeline_page(db: &SqlitePool, origin: &Origin, query: TimelineQuery) -
         hidden: hidden_fields(&filter),
         actor_options,
         topic_options,
-        facets: facets(db, &filter).await?,
-        presets: presets(&filter, &tl::months(db).await?),
-        chart: chart(&filter, &tl::weekly_counts(db, &filter).await?),
+        facets: facets(&filter, &selection),
+        presets: presets(&filter, index.months()),
+        chart: chart(&filter, &selection.weekly()),
         quote_hits,
         article_hits,
         quotes_ranked_among: quotes.among,
@@ -284,7 +290,7 @@ fn toggle(list: &[String], value: &str) -> Vec<String> {
     }
 }
 
-async fn facets(db: &SqlitePool, filter: &TimelineFilter) -> Result<Vec<FacetGroup>, AppError> {
+fn facets(filter: &TimelineFilter, selection: &Selection) -> Vec<FacetGroup> {
     let mut groups = Vec::new();
     for (name, facet, limit) in [
         ("Actors", Facet::Actor, 15),
@@ -303,10 +309,8 @@ async fn facets(db: &SqlitePool, filter: &TimelineFilter) -> Result<Vec<FacetGro
             }
         };
         let current = selected(filter);
-        let counts = tl::facet(db, filter, facet, limit).await?;
-        let note = counts.sample.map(|n| format!("Counted among the {n} latest matching events."));
-        let links = counts
-            .values
+        let links = selection
+            .facet(facet, limit)
             .into_iter()
             .map(|v| {
                 let mut next = filter.clone();
@@ -331,11 +335,10 @@ async fn facets(db: &SqlitePool, filter: &TimelineFilter) -> Result<Vec<FacetGro
             groups.push(FacetGroup {
                 name: name.to_string(),
                 links,
-                note,
             });
         }
     }
-    Ok(groups)
+    groups
 }
 
 /// Date-range presets: each month with events, and the whole range. (label, href, active)

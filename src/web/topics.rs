@@ -11,6 +11,7 @@ use super::meta::{Origin, PageMeta};
 use super::params::check_slug;
 use super::timeline::{MonthGroup, group};
 use crate::store::read::{self, ArticleSummary, TopicRow, TopicSummary};
+use crate::store::event_index::LiveIndex;
 use crate::store::timeline::{self as tl, TimelineFilter};
 
 /// A topic page lists this many recent events and articles; the timeline has them all.
@@ -68,6 +69,7 @@ pub struct TopicPage {
 
 pub async fn show_topic(
     State(db): State<SqlitePool>,
+    State(index): State<LiveIndex>,
     origin: Origin,
     Path(slug): Path<String>,
 ) -> Result<TopicPage, AppError> {
@@ -88,8 +90,10 @@ pub async fn show_topic(
         topics: vec![topic.slug.clone()],
         ..Default::default()
     };
-    let events = tl::latest(&db, &filter, RECENT).await?;
-    let event_count = tl::count(&db, &filter).await?;
+    let index = index.get().await?;
+    let selection = tl::select(&db, &index, &filter).await?;
+    let events = tl::latest(&db, &selection, RECENT as usize).await?;
+    let event_count = selection.count();
     let articles = read::topic_articles(&db, &topic.slug, RECENT).await?;
     let description = format!("{}: {event_count} events in {} articles.", topic.name, articles.len());
     Ok(TopicPage {

@@ -19,10 +19,11 @@ use super::params::{self, href};
 use super::timeline::check_slugs_exist;
 use crate::export::{ExportEvent, event_record, events_header};
 use crate::store::read::{self, EventView, UNDATED};
+use crate::store::event_index::LiveIndex;
 use crate::store::timeline::{self as tl, Cursor, PageAt};
 
 /// Events fetched per database round trip while streaming.
-const CHUNK: i64 = 500;
+const CHUNK: usize = 500;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -43,20 +44,40 @@ impl Format {
     }
 }
 
-pub async fn timeline_json(db: State<SqlitePool>, origin: Origin, query: RawQuery) -> Result<Response, AppError> {
-    stream_timeline(db, origin, query, Format::Json).await
+pub async fn timeline_json(
+    db: State<SqlitePool>,
+    index: State<LiveIndex>,
+    origin: Origin,
+    query: RawQuery,
+) -> Result<Response, AppError> {
+    stream_timeline(db, index, origin, query, Format::Json).await
 }
 
-pub async fn timeline_csv(db: State<SqlitePool>, origin: Origin, query: RawQuery) -> Result<Response, AppError> {
-    stream_timeline(db, origin, query, Format::Csv).await
+pub async fn timeline_csv(
+    db: State<SqlitePool>,
+    index: State<LiveIndex>,
+    origin: Origin,
+    query: RawQuery,
+) -> Result<Response, AppError> {
+    stream_timeline(db, index, origin, query, Format::Csv).await
 }
 
-pub async fn timeline_atom(db: State<SqlitePool>, origin: Origin, query: RawQuery) -> Result<Response, AppError> {
-    stream_timeline(db, origin, query, Format::Atom).await
+pub async fn timeline_atom(
+    db: State<SqlitePool>,
+    index: State<LiveIndex>,
+    origin: Origin,
+    query: RawQuery,
+) -> Result<Response, AppError> {
+    stream_timeline(db, index, origin, query, Format::Atom).await
 }
 
-pub async fn timeline_ics(db: State<SqlitePool>, origin: Origin, query: RawQuery) -> Result<Response, AppError> {
-    stream_timeline(db, origin, query, Format::Ics).await
+pub async fn timeline_ics(
+    db: State<SqlitePool>,
+    index: State<LiveIndex>,
+    origin: Origin,
+    query: RawQuery,
+) -> Result<Response, AppError> {
+    stream_timeline(db, index, origin, query, Format::Ics).await
 }
 
 #[derive(Template)]
@@ -79,13 +100,15 @@ struct FeedEntry<'a> {
 /// Validates the filter, then streams every matching event in `format`.
 async fn stream_timeline(
     State(db): State<SqlitePool>,
+    State(index): State<LiveIndex>,
     Origin(origin): Origin,
     RawQuery(query): RawQuery,
     format: Format,
 ) -> Result<Response, AppError> {
-    let mut filter = params::parse_timeline(query.as_deref())?.filter;
+    let filter = params::parse_timeline(query.as_deref())?.filter;
     check_slugs_exist(&db, &filter).await?;
-    tl::prepare(&db, &mut filter).await?;
+    let index = index.get().await?;
+    let selection = tl::select(&db, &index, &filter).await?;
     // The head is rendered before streaming starts, so that a template error is a clean 500.
     let head = match format {
         Format::Json => "{\"events\":[\n".to_string(),
@@ -109,11 +132,11 @@ async fn stream_timeline(
     };
     let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(8);
     let host = origin.clone();
+    let mut chunks = tl::Chunks::new(&selection, CHUNK);
     tokio::spawn(async move {
         if tx.send(Ok(Bytes::from(head))).await.is_err() {
             return;
         }
-        let mut chunks = tl::Chunks::new(filter, CHUNK);
         let mut first = true;
         loop {
             match chunks.next(&db).await {
@@ -291,7 +314,7 @@ fn stream_sources(db: SqlitePool, format: Format) -> Response {
         let mut at = PageAt::First;
         let mut first = true;
         loop {
-            let (articles, _, more) = match read::articles_page(&db, &at, CHUNK).await {
+            let (articles, _, more) = match read::articles_page(&db, &at, CHUNK as i64).await {
                 Ok(page) => page,
                 Err(err) => {
                     tracing::error!("streaming the sources: {err}");
