@@ -208,8 +208,8 @@ pub struct EventIndex {
     /// Each topic's parent, for filters that take in subtopics.
     parents: Vec<Option<u32>>,
     outlets: Values,
-    /// (sentence id, event position) for every sentence that reports an event, by sentence.
-    sentences: Vec<(i64, u32)>,
+    /// See [`EventIndex::reporting_sentences`].
+    sentences: tokio::sync::OnceCell<Vec<(i64, u32)>>,
 }
 
 fn days(date: &str) -> sqlx::Result<i32> {
@@ -235,8 +235,9 @@ fn numbers(list: &str) -> impl Iterator<Item = i64> + '_ {
 }
 
 impl EventIndex {
-    /// Reads the index from the database: a quarter of a second at a hundred thousand articles,
-    /// most of it in SQLite. The five reads run side by side on the pool's connections.
+    /// Reads the index from the database, each table once in the order of an index, as one JSON
+    /// value per query; the reads run side by side on the pool's connections. The sentences
+    /// that report events come later ([`EventIndex::reporting_sentences`]).
     pub async fn build(pool: &SqlitePool) -> sqlx::Result<EventIndex> {
         let (events, actors, event_actors, topics, event_topics, outlets, sources) = tokio::try_join!(
             json_rows::<(i64, String, String, Option<String>)>(
@@ -271,12 +272,10 @@ impl EventIndex {
                             group_concat(a.id) AS articles
                      FROM articles a WHERE a.outlet_slug IS NOT NULL GROUP BY a.outlet_slug) o",
             ),
-            // In article order, the sentences are looked up in the order of their index.
-            json_rows::<(i64, i64, i64)>(
+            json_rows::<(i64, String)>(
                 pool,
-                "SELECT json_group_array(json_array(es.event_id, es.article_id, s.id))
-                 FROM event_sources es INDEXED BY event_sources_article
-                 JOIN sentences s ON s.article_id = es.article_id AND s.idx = es.sentence_idx",
+                "SELECT json_group_array(json_array(event_id, articles)) FROM (
+                     SELECT event_id, group_concat(DISTINCT article_id) AS articles FROM event_sources GROUP BY event_id)",
             ),
         )?;
         let mut index = EventIndex::default();
@@ -329,16 +328,35 @@ impl EventIndex {
             named.push((slug.clone(), label.unwrap_or(slug)));
         }
         index.outlets = Values::new(named);
-        let mut per_event = vec![Vec::new(); index.ids.len()];
-        for (event, article, sentence) in sources {
-            if let Some(&p) = index.position.get(&event) {
-                index.sentences.push((sentence, p));
-                per_event[p as usize].extend(outlet_of.get(&article));
-            }
-        }
-        index.sentences.sort_unstable();
+        let per_event = index.per_event(sources, |article| outlet_of.get(&article).copied());
         index.outlets.link(per_event);
         Ok(index)
+    }
+
+    /// (sentence id, event position) for every sentence that reports an event, by sentence:
+    /// the longest read of the index, which only searches need, so it is read after the rest
+    /// (by [`LiveIndex`] in the background, or by the first search that comes before that).
+    async fn reporting_sentences(&self, pool: &SqlitePool) -> sqlx::Result<&[(i64, u32)]> {
+        let sentences = self
+            .sentences
+            .get_or_try_init(|| async {
+                // In article order, the sentences are looked up in the order of their index.
+                let rows = json_rows::<(i64, i64)>(
+                    pool,
+                    "SELECT json_group_array(json_array(es.event_id, s.id))
+                     FROM event_sources es INDEXED BY event_sources_article
+                     JOIN sentences s ON s.article_id = es.article_id AND s.idx = es.sentence_idx",
+                )
+                .await?;
+                let mut sentences: Vec<(i64, u32)> = rows
+                    .into_iter()
+                    .filter_map(|(event, sentence)| self.position.get(&event).map(|&p| (sentence, p)))
+                    .collect();
+                sentences.sort_unstable();
+                Ok::<_, sqlx::Error>(sentences)
+            })
+            .await?;
+        Ok(sentences)
     }
 
     /// Each event's values from rows of (event id, comma-separated ids), mapped by `dense`.
@@ -364,18 +382,19 @@ impl EventIndex {
 
     /// The events a search matched: by the ids of events whose title matched and of sentences
     /// that matched (each a `group_concat` of ids), the latter mapped to the events they report.
-    pub(crate) fn search_hits(&self, titles: &str, sentences: &str) -> Bits {
+    pub(crate) async fn search_hits(&self, pool: &SqlitePool, titles: &str, sentences: &str) -> sqlx::Result<Bits> {
         let mut bits = Bits::none(self.len());
         for p in numbers(titles).filter_map(|id| self.position.get(&id)) {
             bits.insert(*p as usize);
         }
+        let reporting = self.reporting_sentences(pool).await?;
         for s in numbers(sentences) {
-            let from = self.sentences.partition_point(|&(id, _)| id < s);
-            for &(_, p) in self.sentences[from..].iter().take_while(|&&(id, _)| id == s) {
+            let from = reporting.partition_point(|&(id, _)| id < s);
+            for &(_, p) in reporting[from..].iter().take_while(|&&(id, _)| id == s) {
                 bits.insert(p as usize);
             }
         }
-        bits
+        Ok(bits)
     }
 
     /// The events a filter selects; `hits` are the events its words match, when it has words.
@@ -691,6 +710,13 @@ impl LiveIndex {
         let index = Arc::new(EventIndex::build(&self.0.pool).await?);
         tracing::info!("timeline index: {} events in {:.0?}", index.len(), started.elapsed());
         *current = Some((now, index.clone()));
+        // Read what searches need now, in the background, rather than on the first search.
+        let (ahead, pool) = (index.clone(), self.0.pool.clone());
+        tokio::spawn(async move {
+            if let Err(err) = ahead.reporting_sentences(&pool).await {
+                tracing::warn!("timeline index: reading the sentences that report events: {err}");
+            }
+        });
         Ok(index)
     }
 }

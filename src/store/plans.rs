@@ -88,7 +88,11 @@ async fn the_timeline_index_reads_each_table_once_in_index_order() {
         ),
         (
             "index: sources",
-            "SELECT es.event_id, es.article_id, s.id FROM event_sources es INDEXED BY event_sources_article
+            "SELECT event_id, group_concat(DISTINCT article_id) FROM event_sources GROUP BY event_id",
+        ),
+        (
+            "index: reporting sentences",
+            "SELECT es.event_id, s.id FROM event_sources es INDEXED BY event_sources_article
              JOIN sentences s ON s.article_id = es.article_id AND s.idx = es.sentence_idx",
         ),
         (

@@ -115,7 +115,7 @@ pub async fn select(pool: &SqlitePool, index: &Arc<EventIndex>, filter: &Timelin
             .bind(query)
             .fetch_one(pool)
             .await?;
-            Some(index.search_hits(titles.as_deref().unwrap_or(""), sentences.as_deref().unwrap_or("")))
+            Some(index.search_hits(pool, titles.as_deref().unwrap_or(""), sentences.as_deref().unwrap_or("")).await?)
         }
         None => None,
     };
