@@ -33,7 +33,6 @@ const MAX_TWIN_BYTES: usize = 64 * 1024 * 1024;
 /// The cache keeps at most this many bytes of pages, dropping the oldest first.
 const MAX_CACHE_BYTES: usize = 128 * 1024 * 1024;
 
-
 #[derive(Clone)]
 pub struct PageCache(Arc<Inner>);
 
