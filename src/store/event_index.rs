@@ -218,6 +218,11 @@ fn days(date: &str) -> sqlx::Result<i32> {
         .map_err(|e| sqlx::Error::Decode(format!("event date {date:?}: {e}").into()))
 }
 
+/// A cursor as the (start, id) key of the timeline's order; an unreadable date sorts first.
+fn cursor_key(cursor: &Cursor) -> (i32, i64) {
+    (days(&cursor.date).unwrap_or(i32::MIN), cursor.id)
+}
+
 fn date_of(days: i32) -> NaiveDate {
     NaiveDate::from_num_days_from_ce_opt(days).unwrap_or_default()
 }
@@ -429,22 +434,22 @@ impl EventIndex {
 
     /// The position of the first event after `cursor` in timeline order.
     fn after(&self, cursor: &Cursor) -> usize {
-        let key = (days(&cursor.date).unwrap_or(i32::MIN), cursor.id);
-        let (mut lo, mut hi) = (0, self.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            if (self.starts[mid], self.ids[mid]) <= key { lo = mid + 1 } else { hi = mid }
-        }
-        lo
+        let key = cursor_key(cursor);
+        self.first_where(|k| k > key)
     }
 
     /// The position of the first event at or after `cursor`.
     fn at_or_after(&self, cursor: &Cursor) -> usize {
-        let key = (days(&cursor.date).unwrap_or(i32::MIN), cursor.id);
+        let key = cursor_key(cursor);
+        self.first_where(|k| k >= key)
+    }
+
+    /// The first position whose (start, id) satisfies `past`, which holds from some position on.
+    fn first_where(&self, past: impl Fn((i32, i64)) -> bool) -> usize {
         let (mut lo, mut hi) = (0, self.len());
         while lo < hi {
             let mid = (lo + hi) / 2;
-            if (self.starts[mid], self.ids[mid]) < key { lo = mid + 1 } else { hi = mid }
+            if past((self.starts[mid], self.ids[mid])) { hi = mid } else { lo = mid + 1 }
         }
         lo
     }
