@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 
 use askama::Template;
 use axum::body::{Body, Bytes};
-use axum::extract::{RawQuery, State};
+use axum::extract::{FromRequestParts, RawQuery, State};
 use axum::http::header;
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use chrono::{Duration, NaiveDate};
 use sqlx::SqlitePool;
@@ -25,8 +26,9 @@ use crate::store::timeline::{self as tl, Cursor, PageAt};
 /// Events fetched per database round trip while streaming.
 const CHUNK: usize = 500;
 
+/// What a twin is written as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub enum Format {
     Json,
     Csv,
     Atom,
@@ -44,40 +46,19 @@ impl Format {
     }
 }
 
-pub async fn timeline_json(
-    db: State<SqlitePool>,
-    index: State<LiveIndex>,
-    origin: Origin,
-    query: RawQuery,
-) -> Result<Response, AppError> {
-    stream_timeline(db, index, origin, query, Format::Json).await
-}
+/// A timeline twin's format is its path's extension (`/timeline.csv`).
+impl<S: Send + Sync> FromRequestParts<S> for Format {
+    type Rejection = AppError;
 
-pub async fn timeline_csv(
-    db: State<SqlitePool>,
-    index: State<LiveIndex>,
-    origin: Origin,
-    query: RawQuery,
-) -> Result<Response, AppError> {
-    stream_timeline(db, index, origin, query, Format::Csv).await
-}
-
-pub async fn timeline_atom(
-    db: State<SqlitePool>,
-    index: State<LiveIndex>,
-    origin: Origin,
-    query: RawQuery,
-) -> Result<Response, AppError> {
-    stream_timeline(db, index, origin, query, Format::Atom).await
-}
-
-pub async fn timeline_ics(
-    db: State<SqlitePool>,
-    index: State<LiveIndex>,
-    origin: Origin,
-    query: RawQuery,
-) -> Result<Response, AppError> {
-    stream_timeline(db, index, origin, query, Format::Ics).await
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts.uri.path().rsplit_once('.').map(|(_, ext)| ext) {
+            Some("json") => Ok(Format::Json),
+            Some("csv") => Ok(Format::Csv),
+            Some("atom") => Ok(Format::Atom),
+            Some("ics") => Ok(Format::Ics),
+            _ => Err(AppError::not_found("page", parts.uri.path())),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -97,13 +78,13 @@ struct FeedEntry<'a> {
     summary: String,
 }
 
-/// Validates the filter, then streams every matching event in `format`.
-async fn stream_timeline(
+/// Validates the filter, then streams every matching event in the format its path names.
+pub async fn stream_timeline(
     State(db): State<SqlitePool>,
     State(index): State<LiveIndex>,
+    format: Format,
     Origin(origin): Origin,
     RawQuery(query): RawQuery,
-    format: Format,
 ) -> Result<Response, AppError> {
     let filter = params::parse_timeline(query.as_deref())?.filter;
     check_slugs_exist(&db, &filter).await?;
