@@ -6,13 +6,13 @@
 
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
 
-use super::read::{RELATED_EVENTS, actor_quotes_query, articles_page_query};
+use super::read::{ACTORS_OF_KIND, RELATED_EVENTS, SPEAKER_TOPICS, actor_quotes_query, articles_page_query, topic_articles_query};
 use super::timeline::{Cursor, PageAt};
 
 /// Tables that grow with the archive. The taxonomy, `json_each` and CTEs are small.
 const LARGE: &[&str] = &[
     "articles", "events", "quotes", "mentions", "sentences", "date_mentions", "event_sources",
-    "event_actors", "event_topics", "statements", "article_topics", "actors",
+    "event_actors", "event_topics", "statements", "article_topics", "actors", "summary_actors",
 ];
 
 async fn plan(pool: &SqlitePool, sql: &str) -> Vec<String> {
@@ -129,6 +129,15 @@ async fn list_pages_walk_their_indexes() {
         assert_index_order(&pool, "source list", &sql(articles_page_query(&at, 101))).await;
     }
     assert_indexed(&pool, "related events", RELATED_EVENTS).await;
+    assert_index_order(&pool, "actor list, one kind", ACTORS_OF_KIND).await;
+    assert_index_order(&pool, "topic articles, common topic", &topic_articles_query(true)).await;
+    assert_indexed(&pool, "topic articles, rare topic", &topic_articles_query(false)).await;
+    assert_indexed(&pool, "speaker topics", SPEAKER_TOPICS).await;
+    let lines = plan(&pool, SPEAKER_TOPICS).await;
+    assert!(
+        lines.iter().any(|l| l.contains("USING COVERING INDEX quotes_speaker")),
+        "speaker topics: reads quote rows\n{lines:#?}"
+    );
 }
 
 #[tokio::test]

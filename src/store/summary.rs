@@ -1,6 +1,6 @@
-//! Summaries of the whole archive (migrations 0003 and 0004): the actor list's counts. Counting
-//! them live reads every mention, quote and event, which takes seconds at a hundred thousand
-//! articles; the import rebuilds them once at its end with [`refresh_summaries`]. (The timeline
+//! Summaries of the whole archive (migrations 0003 to 0005): the counts of the actor and topic
+//! lists. Counting them live reads every mention, quote and event, which takes seconds at a
+//! hundred thousand articles; the import rebuilds them once at its end with [`refresh_summaries`]. (The timeline
 //! counts on its index in memory, store::event_index.) Triggers mark them stale on any write
 //! that can change a count, and readers then get `None` from [`events_if_fresh`] and count
 //! live instead, so pages stay correct after an interrupted import or one by a build that does
@@ -16,7 +16,13 @@ pub async fn refresh_summaries(pool: &SqlitePool) -> sqlx::Result<()> {
         tx.execute(*sql).await?;
     }
     tx.execute(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO summary_actors (actor_id, articles, quotes, events) {ACTOR_COUNTS}"
+        "INSERT INTO summary_actors (actor_id, articles, quotes, events, kind_rank, name)
+         SELECT c.actor_id, c.articles, c.quotes, c.events, {KIND_RANK}, a.name
+         FROM ({ACTOR_COUNTS}) c JOIN actors a ON a.id = c.actor_id"
+    )))
+    .await?;
+    tx.execute(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO summary_topics (topic_id, articles, events) {TOPIC_COUNTS}"
     )))
     .await?;
     tx.execute(
@@ -39,7 +45,18 @@ pub(crate) const ACTOR_COUNTS: &str = "SELECT actor_id, SUM(articles) AS article
          SELECT actor_id, 0, 0, COUNT(DISTINCT event_id) FROM event_actors GROUP BY actor_id
      ) GROUP BY actor_id HAVING SUM(articles) > 0 OR SUM(quotes) > 0";
 
-const REFRESH: &[&str] = &["DELETE FROM summary_state", "DELETE FROM summary_actors"];
+/// Where an actor's kind comes in the actor list (`a` is the actor): people, organisations,
+/// groups, then countries and anything else.
+pub(crate) const KIND_RANK: &str =
+    "CASE a.kind WHEN 'person' THEN 0 WHEN 'organization' THEN 1 WHEN 'group' THEN 2 ELSE 3 END";
+
+/// Per topic, its own articles and events (not its subtopics').
+pub(crate) const TOPIC_COUNTS: &str = "SELECT t.id AS topic_id,
+         (SELECT COUNT(*) FROM article_topics at WHERE at.topic_id = t.id) AS articles,
+         (SELECT COUNT(DISTINCT et.event_id) FROM event_topics et WHERE et.topic_id = t.id) AS events
+     FROM topics t";
+
+const REFRESH: &[&str] = &["DELETE FROM summary_state", "DELETE FROM summary_actors", "DELETE FROM summary_topics"];
 
 /// How many events there are, if the summaries describe the archive as it is now.
 pub(crate) async fn events_if_fresh<'c, E: Executor<'c, Database = Sqlite>>(db: E) -> sqlx::Result<Option<i64>> {

@@ -43,25 +43,16 @@ pub struct ActorGroup {
 const ACTORS_PER_KIND: usize = 250;
 
 pub async fn list_actors(State(db): State<SqlitePool>, origin: Origin) -> Result<ActorsPage, AppError> {
-    let mut groups: Vec<ActorGroup> = Vec::new();
-    let actors = read::actors(&db).await?;
-    let description = format!("{} actors in the diplomacy timeline.", actors.len());
-    for actor in actors {
-        let heading = kind_heading(&actor.kind);
-        match groups.last_mut() {
-            Some(group) if group.heading == heading => {
-                group.total += 1;
-                if group.actors.len() < ACTORS_PER_KIND {
-                    group.actors.push(actor);
-                }
-            }
-            _ => groups.push(ActorGroup {
-                heading: heading.to_string(),
-                actors: vec![actor],
-                total: 1,
-            }),
-        }
-    }
+    let groups: Vec<ActorGroup> = read::actor_kinds(&db, ACTORS_PER_KIND)
+        .await?
+        .into_iter()
+        .map(|kind| ActorGroup {
+            heading: kind.actors.first().map_or("", |a| kind_heading(&a.kind)).to_string(),
+            actors: kind.actors,
+            total: kind.total,
+        })
+        .collect();
+    let description = format!("{} actors in the diplomacy timeline.", groups.iter().map(|g| g.total).sum::<usize>());
     Ok(ActorsPage {
         meta: PageMeta::new(&origin, "/actors", "Actors", description),
         groups,

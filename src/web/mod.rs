@@ -164,7 +164,15 @@ async fn not_found(uri: axum::http::Uri) -> AppError {
 pub async fn serve(db: &Path, addr: SocketAddr, access: Access) -> anyhow::Result<()> {
     let pool = crate::store::open_ro(db, 8).await?;
     let access_enforced = access.is_enforced();
-    let app = make_app(AppState::with_access(pool.clone(), access));
+    let state = AppState::with_access(pool.clone(), access);
+    // Read the timeline's index while the server starts, not on the first request needing it.
+    let index = state.events.clone();
+    tokio::spawn(async move {
+        if let Err(err) = index.get().await {
+            tracing::warn!("timeline index: {err}");
+        }
+    });
+    let app = make_app(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|err| anyhow::anyhow!("cannot listen on {addr}: {err}"))?;
