@@ -6,7 +6,10 @@
 
 use sqlx::{AssertSqlSafe, QueryBuilder, Sqlite, SqlitePool};
 
-use super::read::{ACTORS_OF_KIND, RELATED_EVENTS, SPEAKER_TOPICS, actor_quotes_query, articles_page_query, topic_articles_query};
+use super::read::{
+    ACTORS_OF_KIND, RELATED_EVENTS, SPEAKER_TOPICS, actor_quotes_query, articles_page_query, compare_quotes_query,
+    topic_articles_query,
+};
 use super::timeline::{Cursor, PageAt};
 
 /// Tables that grow with the archive. The taxonomy, `json_each` and CTEs are small.
@@ -130,6 +133,10 @@ async fn list_pages_walk_their_indexes() {
     }
     assert_indexed(&pool, "related events", RELATED_EVENTS).await;
     assert_index_order(&pool, "actor list, one kind", ACTORS_OF_KIND).await;
+    let (day, topics) = (chrono::NaiveDate::from_ymd_opt(2025, 3, 1), ["security-guarantees".to_string()]);
+    for (topics, from, to) in [(&[][..], None, None), (&topics[..], day, day)] {
+        assert_index_order(&pool, "compare", &sql(compare_quotes_query("a", topics, from, to, 501))).await;
+    }
     assert_index_order(&pool, "topic articles, common topic", &topic_articles_query(true)).await;
     assert_indexed(&pool, "topic articles, rare topic", &topic_articles_query(false)).await;
     assert_indexed(&pool, "speaker topics", SPEAKER_TOPICS).await;
