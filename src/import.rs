@@ -15,7 +15,7 @@ use crate::extract::{Extractor, Facts, Input};
 use crate::ingest::{self, Document};
 use crate::reference::{Reference, slugify};
 use crate::store::summary;
-use crate::store::write::{self, ArticleRecord, Saved};
+use crate::store::write::{self, ArticleRecord, Saved, bulk};
 
 /// Bump when extraction rules change in a way that should re-extract unchanged files.
 const RULES_VERSION: &str = "1";
@@ -86,6 +86,10 @@ pub async fn import(
         writeln!(log, "{}: {}", problem.path.display(), problem.message)?;
         summary.failed += 1;
     }
+    let bulk = bulk::is_bulk(files.len(), known.by_path.len());
+    if bulk {
+        bulk::drop_page_indexes(pool).await?;
+    }
     let hashes: HashMap<String, String> = known.by_path.clone();
     let extractor = Extractor::new(reference);
     let window = Arc::new(Window::default());
@@ -136,6 +140,9 @@ pub async fn import(
     }
     writer.finish().await?;
     readers.await?;
+    if bulk {
+        bulk::build_page_indexes(pool).await?;
+    }
     // The pages read whole-archive counts from summaries that any change marks stale.
     if summary::events_if_fresh(pool).await?.is_none() {
         summary::refresh_summaries(pool).await?;

@@ -121,3 +121,51 @@ async fn the_same_event_from_two_outlets_is_one_event_with_two_sources() {
     .expect("sources");
     assert_eq!(files, ["000_5d2659e13a1bb942.txt", "001_e334c2f3c0ae14a7.txt"]);
 }
+
+/// A large import into an empty database drops the indexes only pages read and builds them
+/// again at its end: the database has the migrated schema's indexes, and the pages' counts
+/// match an import of the same articles a few at a time.
+#[tokio::test]
+async fn a_bulk_import_ends_with_every_index_and_the_same_facts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reference = common::reference();
+    let corpus = dir.path().join("corpus");
+    entente::generate::generate(&reference, 1_000, 7, &corpus).expect("generate");
+    let indexes = async |pool: &sqlx::SqlitePool| -> Vec<(String, String)> {
+        sqlx::query_as("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+            .fetch_all(pool)
+            .await
+            .expect("indexes")
+    };
+    let facts = async |pool: &sqlx::SqlitePool| -> Vec<(String, i64)> {
+        sqlx::query_as(
+            "SELECT a.slug, s.articles + s.quotes * 1000 + s.events * 1000000 FROM summary_actors s
+             JOIN actors a ON a.id = s.actor_id ORDER BY a.slug",
+        )
+        .fetch_all(pool)
+        .await
+        .expect("facts")
+    };
+
+    let bulk = store::open_rw(&dir.path().join("bulk.db")).await.expect("open");
+    let migrated = indexes(&bulk).await;
+    let mut log = Vec::new();
+    let summary = import(&bulk, &reference, std::slice::from_ref(&corpus), &mut log).await.expect("import");
+    assert_eq!(summary.new + summary.duplicates, 1_000, "{}", String::from_utf8_lossy(&log));
+    assert_eq!(indexes(&bulk).await, migrated);
+
+    // The same files four hundred at a time: none of those imports is bulk.
+    let few = store::open_rw(&dir.path().join("few.db")).await.expect("open");
+    let mut files = Vec::new();
+    for folder in fs::read_dir(&corpus).expect("corpus") {
+        for file in fs::read_dir(folder.expect("folder").path()).expect("folder") {
+            files.push(file.expect("file").path());
+        }
+    }
+    files.sort();
+    assert_eq!(files.len(), 1_000);
+    for part in files.chunks(400) {
+        import(&few, &reference, part, &mut log).await.expect("import");
+    }
+    assert_eq!(facts(&bulk).await, facts(&few).await);
+}

@@ -106,6 +106,8 @@ pub async fn open_rw(path: &Path) -> Result<SqlitePool, OpenError> {
         path: shown.clone(),
         cause,
     })?;
+    // After a bulk import that did not finish.
+    write::bulk::build_page_indexes(&pool).await.map_err(sqlite)?;
     Ok(pool)
 }
 

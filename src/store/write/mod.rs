@@ -5,6 +5,7 @@
 //! replacement the events and extracted actors that nothing refers to any more are removed.
 
 mod article;
+pub(crate) mod bulk;
 mod memory;
 mod rows;
 
