@@ -62,8 +62,10 @@ fn options(path: &Path) -> Result<SqliteConnectOptions, sqlx::Error> {
         .busy_timeout(Duration::from_secs(10)))
 }
 
-/// Page cache of the writing connection, in KiB (negative: SQLite's unit for KiB).
-const IMPORT_CACHE_KIB: &str = "-65536";
+/// Page cache of the writing connection, in KiB (negative: SQLite's unit for KiB): enough for
+/// the pages a group of articles changes (see `write::article::GROUP_TIME`), so that few are
+/// written out and read back before it commits.
+const IMPORT_CACHE_KIB: &str = "-131072";
 
 /// Pages the write-ahead log grows to before it is copied back (SQLite's default is 1,000).
 const IMPORT_CHECKPOINT_PAGES: &str = "16384";
