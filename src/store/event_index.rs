@@ -681,7 +681,8 @@ fn tally(bits: &Bits, values: &Values) -> Vec<u32> {
 }
 
 /// The index of the database as its files are now: rebuilt, once, on the first request after
-/// they change (an import), while other requests wait for it.
+/// they change (an import), while other requests wait for it, or by [`LiveIndex::follow`]
+/// before any request comes.
 #[derive(Clone)]
 pub struct LiveIndex(Arc<LiveInner>);
 
@@ -699,6 +700,31 @@ impl LiveIndex {
             files,
             current: tokio::sync::Mutex::new(None),
         }))
+    }
+
+    /// Builds the index in the background now, and again whenever the database files have
+    /// changed and then stayed `still` (an import has ended), so that the first request after
+    /// start-up or an import finds it ready. An import commits every few seconds; rebuilding
+    /// after each commit would take a core from it.
+    pub fn follow(&self, still: std::time::Duration) {
+        let live = self.clone();
+        tokio::spawn(async move {
+            let mut last = generation(&live.0.files);
+            // Still enough already: build at once.
+            let mut changed = std::time::Instant::now().checked_sub(still).unwrap_or_else(std::time::Instant::now);
+            loop {
+                let now = generation(&live.0.files);
+                if now != last {
+                    (last, changed) = (now, std::time::Instant::now());
+                } else if changed.elapsed() >= still
+                    && live.0.current.lock().await.as_ref().map(|(built, _)| *built) != Some(now)
+                    && let Err(err) = live.get().await
+                {
+                    tracing::warn!("timeline index: {err}");
+                }
+                tokio::time::sleep(still / 5).await;
+            }
+        });
     }
 
     /// The index of the database as it is now.
@@ -729,6 +755,33 @@ impl LiveIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_followed_index_is_read_at_start_and_after_an_import_without_a_request() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("follow.db");
+        let writer = crate::store::open_rw(&path).await.expect("open");
+        let live = LiveIndex::new(crate::store::open_ro(&path, 2).await.expect("open read-only"));
+        live.follow(std::time::Duration::from_millis(20));
+        // The events of the index built for the files as they are, once it is.
+        let followed = async || {
+            for _ in 0..500 {
+                let now = generation(&live.0.files);
+                if let Some((built, index)) = live.0.current.lock().await.as_ref()
+                    && *built == now
+                {
+                    return index.len();
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            panic!("the index did not follow the database");
+        };
+        assert_eq!(followed().await, 0);
+        let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+        let reference = crate::reference::Reference::load(&seeds).expect("reference");
+        crate::import::import(&writer, &reference, &[seeds], &mut Vec::new()).await.expect("import");
+        assert!(followed().await >= 8);
+    }
 
     fn set(len: usize, positions: &[usize]) -> Bits {
         let mut bits = Bits::none(len);

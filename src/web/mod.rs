@@ -161,17 +161,17 @@ async fn not_found(uri: axum::http::Uri) -> AppError {
 
 /// Serves the database at `db` on `addr` to whom `access` lets in, until SIGINT or SIGTERM;
 /// requests in flight finish.
+/// How long the database files stay unchanged before the server reads the timeline's index of
+/// them ahead of requests: longer than an import's commits are apart.
+const INDEX_AFTER_STILL: Duration = Duration::from_secs(5);
+
 pub async fn serve(db: &Path, addr: SocketAddr, access: Access) -> anyhow::Result<()> {
     let pool = crate::store::open_ro(db, 8).await?;
     let access_enforced = access.is_enforced();
     let state = AppState::with_access(pool.clone(), access);
-    // Read the timeline's index while the server starts, not on the first request needing it.
-    let index = state.events.clone();
-    tokio::spawn(async move {
-        if let Err(err) = index.get().await {
-            tracing::warn!("timeline index: {err}");
-        }
-    });
+    // Read the timeline's index while the server starts, and again after each import, rather
+    // than on the first request that needs it.
+    state.events.follow(INDEX_AFTER_STILL);
     let app = make_app(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
