@@ -137,9 +137,9 @@ async fn a_bulk_import_ends_with_every_index_and_the_same_facts() {
             .await
             .expect("indexes")
     };
-    let facts = async |pool: &sqlx::SqlitePool| -> Vec<(String, i64)> {
+    let facts = async |pool: &sqlx::SqlitePool| -> Vec<(String, i64, i64, i64)> {
         sqlx::query_as(
-            "SELECT a.slug, s.articles + s.quotes * 1000 + s.events * 1000000 FROM summary_actors s
+            "SELECT a.slug, s.articles, s.quotes, s.events FROM summary_actors s
              JOIN actors a ON a.id = s.actor_id ORDER BY a.slug",
         )
         .fetch_all(pool)

@@ -934,8 +934,8 @@ mod tests {
         let all = compare_quotes(&pool, &speakers, &[], None, None, 1000).await.expect("all");
         let order = |q: &QuoteRow| (q.sort_date.clone(), q.id);
         assert!(all.windows(2).all(|w| order(&w[0]) < order(&w[1])), "in time order, each once");
-        let speaking = |quotes: &[QuoteRow], slug: &str| quotes.iter().filter(|q| q.speaker_slug.as_deref() == Some(slug)).count();
-        assert!(speaking(&all, "donald-trump") >= 2 && speaking(&all, "emmanuel-macron") >= 2);
+        let speaking = |slug: &str| all.iter().filter(|q| q.speaker_slug.as_deref() == Some(slug)).count();
+        assert!(speaking("donald-trump") >= 2 && speaking("emmanuel-macron") >= 2);
         let latest = compare_quotes(&pool, &speakers, &[], None, None, 3).await.expect("latest");
         assert_eq!(format!("{latest:?}"), format!("{:?}", &all[all.len() - 3..]));
     }

@@ -1,10 +1,10 @@
 //! Summaries of the whole archive (migrations 0003 to 0005): the counts of the actor and topic
 //! lists. Counting them live reads every mention, quote and event, which takes seconds at a
-//! hundred thousand articles; the import rebuilds them once at its end with [`refresh_summaries`]. (The timeline
-//! counts on its index in memory, store::event_index.) Triggers mark them stale on any write
-//! that can change a count, and readers then get `None` from [`events_if_fresh`] and count
-//! live instead, so pages stay correct after an interrupted import or one by a build that does
-//! not refresh.
+//! hundred thousand articles; the import rebuilds them once at its end with
+//! [`refresh_summaries`]. (The timeline counts on its index in memory, store::event_index.)
+//! Triggers mark them stale on any write that can change a count, and readers then get `None`
+//! from [`events_if_fresh`] and count live instead, so pages stay correct after an interrupted
+//! import or one by a build that does not refresh.
 
 use sqlx::{Executor, Sqlite, SqlitePool};
 
