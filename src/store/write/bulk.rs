@@ -8,7 +8,7 @@
 //! building them afterwards took 3 s. The writer's own lookups (events by day, statements by
 //! speaker, slugs and paths) use other indexes, which stay.
 //!
-//! If an import dies before building them, the next [`super::super::open_rw`] does; until
+//! If an import dies before building them, the next [`crate::store::open_rw`] does; until
 //! then pages are slower, never wrong.
 
 use sqlx::SqlitePool;
